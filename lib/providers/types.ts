@@ -1,0 +1,52 @@
+import type { ChatRequest, ChatResult } from "@/nodes/context";
+
+export const providerKinds = ["ollama", "openai", "huggingface", "offline"] as const;
+export type ProviderKind = (typeof providerKinds)[number];
+
+/**
+ * A configured model provider, as the settings page edits it. `apiKey` is the decrypted secret:
+ * it exists only on the server, between the database and the SDK client.
+ */
+export interface ProviderConfig {
+  id: string;
+  kind: ProviderKind;
+  name: string;
+  /** Ollama / OpenAI-compatible base URL, or a Hugging Face Inference Endpoint / TGI URL. */
+  baseUrl?: string;
+  apiKey?: string;
+  chatModel?: string;
+  embeddingModel?: string;
+  /** Per-request timeout in ms (connect and first byte; streams are also idle-capped). */
+  timeoutMs?: number;
+}
+
+export interface ChatModel {
+  readonly provider: string;
+  readonly model: string;
+  /** Full answer; tokens are streamed through `request.onToken` when given. */
+  invoke(request: Omit<ChatRequest, "provider" | "model">): Promise<ChatResult>;
+  /** Token stream; the iterator ends when the model is done and throws ProviderError on failure. */
+  stream(request: Omit<ChatRequest, "provider" | "model" | "onToken">): AsyncIterable<string>;
+}
+
+export interface Embedder {
+  readonly provider: string;
+  readonly model: string;
+  /** Embeds in batches; the output has one vector per input text, in order. */
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+}
+
+export interface ModelInfo {
+  name: string;
+  /** "chat", "embedding" or unknown when the server does not say. */
+  kind?: "chat" | "embedding";
+}
+
+export type ProviderErrorCode =
+  | "PROVIDER_UNREACHABLE"
+  | "PROVIDER_TIMEOUT"
+  | "MODEL_NOT_FOUND"
+  | "PROVIDER_AUTH"
+  | "PROVIDER_ERROR"
+  | "PROVIDER_STREAM_BROKEN"
+  | "CANCELLED";

@@ -1,0 +1,83 @@
+import type { Locale } from "@/lib/i18n/locale";
+import type { ChatMessage, DocumentChunk } from "./ports";
+
+/**
+ * Everything a node may use, handed to `run` by the engine. Nodes never import the
+ * database, Next.js or SDK clients: all I/O arrives here, so a node module is safe to load
+ * in the browser and testable with a plain object.
+ */
+export interface NodeContext {
+  /** Aborted when the run is cancelled, the client disconnects or the node times out. */
+  signal: AbortSignal;
+  locale: Locale;
+  /** What the person (or API caller) sent to the flow. */
+  run: RunInput;
+  /** Stream a piece of generated text to the person (the engine adds the node id). */
+  emitToken(text: string): void;
+  /** Call a chat model; tokens arrive through `onToken` as the model produces them. */
+  chat(request: ChatRequest): Promise<ChatResult>;
+  /** Fetch a user-supplied URL through the SSRF guard (private, loopback, metadata refused). */
+  fetch(request: GuardedRequest): Promise<GuardedResponse>;
+  /** Search knowledge bases. Absent until knowledge bases exist in this deployment. */
+  retrieve?(request: RetrieveRequest): Promise<DocumentChunk[]>;
+}
+
+export interface RunInput {
+  message: string;
+  history: ChatMessage[];
+  variables: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  /** Provider id as stored in settings; "default" means the workspace's default provider. */
+  provider: string;
+  /** Model name; empty means the provider's default chat model. */
+  model?: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  /** The person's question, for providers that answer extractively from context. */
+  question?: string;
+  /** Context passages, for providers that answer extractively and for citations. */
+  documents?: DocumentChunk[];
+  onToken?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface ChatResult {
+  text: string;
+  model: string;
+  provider: string;
+  usage?: { inputTokens?: number; outputTokens?: number };
+  /** Passages the answer was taken from (extractive answerer). */
+  citations?: DocumentChunk[];
+}
+
+export interface GuardedRequest {
+  url: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface GuardedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** True when the body was cut at maxBytes. */
+  truncated: boolean;
+  url: string;
+}
+
+export interface RetrieveRequest {
+  knowledgeBaseIds: string[];
+  query: string;
+  topK: number;
+  scoreThreshold?: number;
+  mode?: "hybrid" | "vector" | "keyword";
+  filter?: { documentIds?: string[]; tags?: string[] };
+  signal?: AbortSignal;
+}

@@ -1,0 +1,76 @@
+import type { Localized } from "@/lib/i18n/locale";
+
+/**
+ * What travels along an edge. Connection checks compare kinds through `canConnect`,
+ * never by parsing handle ids: the React Flow handle id is just the port name.
+ */
+export const portKinds = ["text", "number", "boolean", "json", "messages", "documents", "any"] as const;
+export type PortKind = (typeof portKinds)[number];
+
+export interface PortSpec {
+  kind: PortKind;
+  /** A node with a required input that is not connected is a validation problem. */
+  required?: boolean;
+  label?: Localized;
+}
+
+/** A chat turn, as kept in conversation history. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/**
+ * A retrieved passage with enough provenance for a citation.
+ * `score` is the fused retrieval score (higher is better).
+ */
+export interface DocumentChunk {
+  id: string;
+  text: string;
+  documentId?: string;
+  documentName?: string;
+  knowledgeBaseId?: string;
+  position?: number;
+  score?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/** The TypeScript value each kind carries. */
+export interface PortValueOf {
+  text: string;
+  number: number;
+  boolean: boolean;
+  json: unknown;
+  messages: ChatMessage[];
+  documents: DocumentChunk[];
+  any: unknown;
+}
+
+function make<K extends PortKind>(kind: K) {
+  return (opts: Omit<PortSpec, "kind"> = {}) => ({ ...opts, kind }) as PortSpec & { kind: K };
+}
+
+/** Port constructors: `port.text({ required: true })`. */
+export const port = {
+  text: make("text"),
+  number: make("number"),
+  boolean: make("boolean"),
+  json: make("json"),
+  messages: make("messages"),
+  documents: make("documents"),
+  any: make("any"),
+};
+
+/**
+ * Whether a value of kind `from` may flow into an input of kind `to`.
+ * Numbers and booleans are rendered into text; documents render as a context block;
+ * `any` accepts and supplies everything.
+ * @example canConnect("number", "text") // true
+ * @example canConnect("messages", "number") // false
+ */
+export function canConnect(from: PortKind, to: PortKind): boolean {
+  if (from === to || to === "any" || from === "any") return true;
+  if (to === "text") return from === "number" || from === "boolean" || from === "documents" || from === "json";
+  if (to === "json") return true;
+  return false;
+}
