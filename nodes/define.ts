@@ -47,7 +47,9 @@ export interface NodeDef<S extends z.ZodType = z.ZodType, I extends PortMap = Po
    * are the answer.
    */
   passthrough?: (config: z.output<S>) => Record<string, string>;
-  /** True for nodes that end a flow (answer). */
+  /** Output port whose final value is the text this node streams through `ctx.emitToken` (LLM). */
+  streamPort?: string;
+  /** True for nodes that end a flow (answer). Their `text`/`citations` outputs become the run's answer. */
   terminal?: boolean;
   /** True for the entry node (start). */
   entry?: boolean;

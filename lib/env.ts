@@ -1,0 +1,40 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Process configuration, validated once. Everything else reads settings from here, never from
+ * process.env directly, so a bad value fails at start with a message naming the variable.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Embedded PGlite data folder (and the generated secret key), used when DATABASE_URL is unset. */
+  DATA_DIR: z.string().min(1).default("./data"),
+  /** postgres://… — a PostgreSQL server with pgvector. Unset: embedded PGlite in DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** 32+ characters; encrypts provider secrets. Unset: generated once into DATA_DIR/secret.key (0600). */
+  TRELLIS_SECRET_KEY: z.string().min(32).optional(),
+  /** Where a local Ollama answers; probed at start to choose the default provider. */
+  OLLAMA_BASE_URL: z.string().url().default("http://127.0.0.1:11434"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse({
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL || undefined,
+    TRELLIS_SECRET_KEY: process.env.TRELLIS_SECRET_KEY || undefined,
+    OLLAMA_BASE_URL: process.env.OLLAMA_BASE_URL || undefined,
+    DATA_DIR: process.env.DATA_DIR || undefined,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  cached = { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
+  return cached;
+}
