@@ -46,7 +46,7 @@ export interface NodeDef<S extends z.ZodType = z.ZodType, I extends PortMap = Po
    * a condition branch). The engine uses it to decide whether streamed LLM tokens already
    * are the answer.
    */
-  passthrough?: (config: z.output<S>) => Record<string, string>;
+  passthrough?: (config: z.output<S>) => Record<string, string | string[]>;
   /** Output port whose final value is the text this node streams through `ctx.emitToken` (LLM). */
   streamPort?: string;
   /** True for nodes that end a flow (answer). Their `text`/`citations` outputs become the run's answer. */

@@ -47,7 +47,9 @@ export interface PortValueOf {
 }
 
 function make<K extends PortKind>(kind: K) {
-  return (opts: Omit<PortSpec, "kind"> = {}) => ({ ...opts, kind }) as PortSpec & { kind: K };
+  // Generic over the options so `port.text({ required: true })` keeps `required: true` as a literal
+  // type, which is what makes `PortValues` type a required input as always present.
+  return <const O extends Omit<PortSpec, "kind"> = Record<never, never>>(opts?: O) => ({ ...opts, kind }) as O & { kind: K };
 }
 
 /** Port constructors: `port.text({ required: true })`. */

@@ -1,4 +1,5 @@
 import type { FlowDocument } from "@/lib/flow/schema";
+import type { FlowProblem } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
 import type { NodeContext, RunInput } from "@/nodes/context";
 import type { AnyNodeDef } from "@/nodes/define";
@@ -35,6 +36,10 @@ export interface RunError {
   /** Stable code: NODE_FAILED, NODE_TIMEOUT, LIMIT_EXCEEDED, CANCELLED, INVALID_FLOW, … */
   code: string;
   message: string;
+  /** The node that failed or timed out (NODE_FAILED, NODE_TIMEOUT, AppError codes). */
+  nodeId?: string;
+  /** Every validation problem, when the flow could not run (INVALID_FLOW). */
+  problems?: FlowProblem[];
 }
 
 export interface Answer {

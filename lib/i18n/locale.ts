@@ -34,3 +34,6 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
   }
   return defaultLocale;
 }
+
+/** Cookie that remembers the language a person chose in the studio. */
+export const LOCALE_COOKIE = "trellis-locale";

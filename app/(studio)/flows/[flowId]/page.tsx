@@ -1,0 +1,25 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { getDb } from "@/lib/db";
+import { getFlowById } from "@/lib/db/queries/flows";
+import { pageContext } from "@/lib/server/page-context";
+import { FlowWorkbench } from "./flow-workbench";
+
+export const dynamic = "force-dynamic";
+
+export default async function FlowPage({ params }: { params: Promise<{ flowId: string }> }) {
+  const { flowId } = await params;
+  const { workspaceId } = await pageContext();
+  const t = await getTranslations("flow");
+  const flow = await getFlowById(await getDb(), workspaceId, flowId);
+  if (!flow) notFound();
+  return (
+    <section>
+      <p className="crumbs">
+        <Link href="/">← {t("back")}</Link>
+      </p>
+      <FlowWorkbench flow={{ id: flow.id, name: flow.name, revision: flow.revision, graph: flow.graph }} />
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { getDb } from "@/lib/db";
+import { getFlowById } from "@/lib/db/queries/flows";
+import { listRunsByFlowId } from "@/lib/db/queries/runs";
+import type { RunEvent } from "@/lib/engine/types";
+import { notFound, parseJson, route } from "@/lib/server/request";
+import { startFlowRun } from "@/lib/server/run-service";
+import { sseResponse } from "@/lib/server/sse";
+import { runRequestSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+export const maxDuration = 1200;
+type Params = { flowId: string };
+
+/** Runs the saved flow: server-sent events by default (one `event:` per run event), JSON with `stream: false`. */
+export const POST = route<Params>(async (req, ctx, { flowId }) => {
+  const body = await parseJson(req, runRequestSchema);
+  const db = await getDb();
+  const flow = await getFlowById(db, ctx.workspaceId, flowId);
+  if (!flow) throw notFound({ en: "Flow", zh: "该流程" });
+  const { runId, events, cancel } = startFlowRun({
+    db,
+    workspaceId: ctx.workspaceId,
+    flowId,
+    flowRevision: flow.revision,
+    graph: flow.graph,
+    input: { message: body.message, history: body.history, variables: body.variables },
+    locale: ctx.locale,
+    signal: req.signal,
+  });
+
+  if (body.stream) {
+    return sseResponse(events, (event: RunEvent) => ({ event: event.type, data: { runId, ...event } }), { headers: { "X-Run-Id": runId }, onCancel: cancel });
+  }
+  let finished: Extract<RunEvent, { type: "run-finished" }> | undefined;
+  for await (const event of events) if (event.type === "run-finished") finished = event;
+  return Response.json({ runId, status: finished?.status, answer: finished?.answer ?? null, error: finished?.error ?? null, durationMs: finished?.durationMs });
+});
+
+export const GET = route<Params>(async (_req, ctx, { flowId }) => {
+  const runs = await listRunsByFlowId(await getDb(), ctx.workspaceId, flowId, 50);
+  return Response.json({ runs });
+});

@@ -1,0 +1,23 @@
+import { getDb } from "@/lib/db";
+import { deleteProviderById, setDefaultProvider, updateProvider } from "@/lib/db/queries/providers";
+import { notFound, parseJson, route } from "@/lib/server/request";
+import { updateProviderSchema } from "../schema";
+
+export const dynamic = "force-dynamic";
+type Params = { providerId: string };
+const PROVIDER = { en: "Model provider", zh: "该模型服务" };
+
+export const PATCH = route<Params>(async (req, ctx, { providerId }) => {
+  const { isDefault, ...patch } = await parseJson(req, updateProviderSchema);
+  const db = await getDb();
+  const provider = await updateProvider(db, ctx.workspaceId, providerId, patch);
+  if (!provider) throw notFound(PROVIDER);
+  if (isDefault !== undefined) await setDefaultProvider(db, ctx.workspaceId, isDefault ? providerId : null);
+  return Response.json({ provider });
+});
+
+export const DELETE = route<Params>(async (_req, ctx, { providerId }) => {
+  const deleted = await deleteProviderById(await getDb(), ctx.workspaceId, providerId);
+  if (!deleted) throw notFound(PROVIDER);
+  return new Response(null, { status: 204 });
+});

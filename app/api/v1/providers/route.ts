@@ -1,0 +1,23 @@
+import { getDb } from "@/lib/db";
+import { createProvider, listProvidersByWorkspaceId, setDefaultProvider } from "@/lib/db/queries/providers";
+import { builtinProviders, providerStatus } from "@/lib/server/providers";
+import { parseJson, route } from "@/lib/server/request";
+import { createProviderSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/** Stored providers (never their secrets), the built-in ones, and what "default" resolves to now. */
+export const GET = route(async (_req, ctx) => {
+  const db = await getDb();
+  const [stored, status] = await Promise.all([listProvidersByWorkspaceId(db, ctx.workspaceId), providerStatus(db, ctx.workspaceId)]);
+  const builtin = builtinProviders().map(({ apiKey: _apiKey, ...p }) => ({ ...p, builtin: true }));
+  return Response.json({ providers: stored, builtin, status });
+});
+
+export const POST = route(async (req, ctx) => {
+  const { isDefault, ...input } = await parseJson(req, createProviderSchema);
+  const db = await getDb();
+  const provider = await createProvider(db, ctx.workspaceId, input);
+  if (isDefault) await setDefaultProvider(db, ctx.workspaceId, provider.id);
+  return Response.json({ provider: { ...provider, isDefault } }, { status: 201 });
+});

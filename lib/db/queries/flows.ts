@@ -1,0 +1,177 @@
+import "server-only";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import type { FlowDocument } from "@/lib/flow/schema";
+import type { Db } from "../client";
+import { dbCall } from "../errors";
+import { jsonSafe } from "../json";
+import { flows, flowVersions, type Flow, type FlowVersion } from "../schema";
+
+/**
+ * Flows and their saved versions. The graph is stored as the flow document the canvas edits;
+ * it is returned as stored — upgrading documents of an older schemaVersion is lib/flow's job.
+ */
+
+export type FlowSummary = Pick<Flow, "id" | "name" | "description" | "updatedAt" | "revision">;
+
+const notFound = () => new AppError("not_found", { en: "Flow not found.", zh: "找不到该流程。" }, 404);
+
+/**
+ * The workspace's flows for the list page, newest first, without their graphs.
+ * @example const flows = await listFlowsByWorkspaceId(db, "local");
+ */
+export function listFlowsByWorkspaceId(db: Db, workspaceId: string): Promise<FlowSummary[]> {
+  return dbCall("listFlowsByWorkspaceId", () =>
+    db
+      .select({ id: flows.id, name: flows.name, description: flows.description, updatedAt: flows.updatedAt, revision: flows.revision })
+      .from(flows)
+      .where(eq(flows.workspaceId, workspaceId))
+      .orderBy(desc(flows.updatedAt), flows.id),
+  );
+}
+
+/**
+ * One flow of the workspace, or null (also when it belongs to another workspace).
+ * @example const flow = await getFlowById(db, "local", flowId); if (!flow) notFound();
+ */
+export async function getFlowById(db: Db, workspaceId: string, id: string): Promise<Flow | null> {
+  const rows = await dbCall("getFlowById", () =>
+    db.select().from(flows).where(and(eq(flows.workspaceId, workspaceId), eq(flows.id, id))).limit(1),
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Creates a flow at revision 1.
+ * @example const flow = await createFlow(db, "local", { name: "客服机器人", graph: emptyFlow() });
+ */
+export async function createFlow(
+  db: Db,
+  workspaceId: string,
+  input: { name: string; description?: string; graph: FlowDocument },
+): Promise<Flow> {
+  const rows = await dbCall("createFlow", () =>
+    db
+      .insert(flows)
+      .values(jsonSafe({ workspaceId, name: input.name, description: input.description ?? "", graph: input.graph }))
+      .returning(),
+  );
+  return rows[0];
+}
+
+/**
+ * Saves changes to a flow and bumps its revision. With `expectedRevision` the save only happens
+ * if nobody saved in between (checked by the UPDATE itself, so two racing saves cannot both
+ * win); otherwise it throws a 409 "conflict" and stores nothing.
+ * @example await updateFlow(db, "local", id, { graph, expectedRevision: flow.revision });
+ */
+export async function updateFlow(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  patch: { name?: string; description?: string; graph?: FlowDocument; expectedRevision?: number },
+): Promise<Flow> {
+  const where = [eq(flows.workspaceId, workspaceId), eq(flows.id, id)];
+  if (patch.expectedRevision !== undefined) where.push(eq(flows.revision, patch.expectedRevision));
+  const rows = await dbCall("updateFlow", () =>
+    db
+      .update(flows)
+      .set({
+        ...jsonSafe({ name: patch.name, description: patch.description, graph: patch.graph }),
+        revision: sql`${flows.revision} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(...where))
+      .returning(),
+  );
+  if (rows[0]) return rows[0];
+  const current = await getFlowById(db, workspaceId, id);
+  if (!current) throw notFound();
+  throw new AppError(
+    "conflict",
+    {
+      en: "This flow was changed elsewhere (in another tab or by someone else). Reload it to see the latest version, then make your change again.",
+      zh: "该流程已在别处被修改（其他标签页或其他人）。请重新加载以查看最新版本，然后再次修改。",
+    },
+    409,
+    { currentRevision: current.revision, expectedRevision: patch.expectedRevision },
+  );
+}
+
+/**
+ * Deletes a flow with its versions and runs. Returns false when there was no such flow.
+ * @example if (!(await deleteFlowById(db, "local", id))) return notFound();
+ */
+export async function deleteFlowById(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  const rows = await dbCall("deleteFlowById", () =>
+    db.delete(flows).where(and(eq(flows.workspaceId, workspaceId), eq(flows.id, id))).returning({ id: flows.id }),
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Freezes a graph as the flow's next numbered version (1, 2, 3, …). The number comes from the
+ * flow row, incremented under its row lock in the same transaction as the insert, so concurrent
+ * publishes get distinct numbers and a failed insert hands out none.
+ * @example const v = await createFlowVersion(db, flow.id, { graph: flow.graph, note: "上线" });
+ */
+export async function createFlowVersion(
+  db: Db,
+  flowId: string,
+  input: { graph: FlowDocument; note?: string; author?: string | null },
+): Promise<FlowVersion> {
+  return dbCall("createFlowVersion", () =>
+    db.transaction(async (tx) => {
+      const bumped = await tx
+        .update(flows)
+        .set({ latestVersion: sql`${flows.latestVersion} + 1` })
+        .where(eq(flows.id, flowId))
+        .returning({ version: flows.latestVersion });
+      if (!bumped[0]) throw notFound();
+      const rows = await tx
+        .insert(flowVersions)
+        .values(jsonSafe({ flowId, version: bumped[0].version, graph: input.graph, note: input.note ?? "", author: input.author ?? null }))
+        .returning();
+      return rows[0];
+    }),
+  );
+}
+
+export type FlowVersionSummary = Pick<FlowVersion, "id" | "flowId" | "version" | "note" | "author" | "createdAt">;
+
+/**
+ * A flow's versions, newest first, without their graphs.
+ * @example const versions = await listFlowVersionsByFlowId(db, flow.id);
+ */
+export function listFlowVersionsByFlowId(db: Db, flowId: string): Promise<FlowVersionSummary[]> {
+  return dbCall("listFlowVersionsByFlowId", () =>
+    db
+      .select({
+        id: flowVersions.id,
+        flowId: flowVersions.flowId,
+        version: flowVersions.version,
+        note: flowVersions.note,
+        author: flowVersions.author,
+        createdAt: flowVersions.createdAt,
+      })
+      .from(flowVersions)
+      .where(eq(flowVersions.flowId, flowId))
+      .orderBy(desc(flowVersions.version)),
+  );
+}
+
+/**
+ * One version of a flow with its graph, or null.
+ * @example const v3 = await getFlowVersion(db, flow.id, 3);
+ */
+export async function getFlowVersion(db: Db, flowId: string, version: number): Promise<FlowVersion | null> {
+  if (!Number.isSafeInteger(version) || version < 1 || version > 2_147_483_647) return null;
+  const rows = await dbCall("getFlowVersion", () =>
+    db
+      .select()
+      .from(flowVersions)
+      .where(and(eq(flowVersions.flowId, flowId), eq(flowVersions.version, version)))
+      .limit(1),
+  );
+  return rows[0] ?? null;
+}

@@ -1,0 +1,133 @@
+import type { ChatRequest, ChatResult } from "@/nodes/context";
+import { toProviderError } from "./classify";
+import { ProviderError, providerMessages, type ErrorContext } from "./errors";
+import { createRequestGuard, type RequestGuard } from "./request-guard";
+import type { ChatModel, Embedder } from "./types";
+
+/** Default for connect + first byte, and for the silence allowed between stream chunks. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export type StreamRequest = Omit<ChatRequest, "provider" | "model" | "onToken">;
+export type Usage = NonNullable<ChatResult["usage"]>;
+/** What a provider's stream yields: text pieces, and usage when the server reports it. */
+export type Piece = string | { usage: Usage };
+
+/**
+ * Builds a ChatModel from a provider's raw token stream. Here, once for every provider: the
+ * guarded fetch (cancel, first-byte and idle timeouts), error mapping, keeping the partial text
+ * when a stream breaks, and aborting the HTTP request when the consumer stops early.
+ * @example
+ * guardedChatModel({ provider: "ollama", model, ctx, open: (req, guard) => streamOllama(req, guard) })
+ */
+export function guardedChatModel(opts: {
+  provider: string;
+  model: string;
+  ctx: ErrorContext;
+  open: (request: StreamRequest, guard: RequestGuard) => AsyncIterable<Piece>;
+}): ChatModel {
+  const { ctx } = opts;
+  async function* pieces(request: StreamRequest): AsyncGenerator<Piece> {
+    const guard = createRequestGuard({ signal: request.signal, timeoutMs: ctx.timeoutMs, idleTimeoutMs: ctx.timeoutMs });
+    let partial = "";
+    try {
+      if (guard.state.cancelled) throw new ProviderError("CANCELLED", providerMessages.cancelled());
+      for await (const piece of opts.open(request, guard)) {
+        if (typeof piece === "string") {
+          if (!piece) continue;
+          partial += piece;
+        }
+        yield piece;
+      }
+      // Some SDKs end a stream quietly when their signal fires; a cut answer must not pass as whole.
+      if (guard.state.cancelled || guard.state.timedOut || guard.state.bodyBroken) throw new Error("stream ended early");
+    } catch (error) {
+      throw toProviderError(error, guard.state, ctx, partial);
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  return {
+    provider: opts.provider,
+    model: opts.model,
+    async invoke(request) {
+      let text = "";
+      let usage: Usage | undefined;
+      for await (const piece of pieces(request)) {
+        if (typeof piece === "string") {
+          text += piece;
+          request.onToken?.(piece);
+        } else usage = piece.usage;
+      }
+      return { text, model: opts.model, provider: opts.provider, ...(usage ? { usage } : {}) };
+    },
+    async *stream(request) {
+      for await (const piece of pieces(request)) if (typeof piece === "string") yield piece;
+    },
+  };
+}
+
+/**
+ * Builds an Embedder that sends `batchSize` texts per request, each request guarded the same
+ * way as chat (cancel, timeouts, error mapping), and checks the server returned one vector per text.
+ * @example guardedEmbedder({ provider: "ollama", model, ctx, batchSize: 32, embedBatch: (texts, guard) => … })
+ */
+export function guardedEmbedder(opts: {
+  provider: string;
+  model: string;
+  ctx: ErrorContext;
+  batchSize: number;
+  embedBatch: (texts: string[], guard: RequestGuard) => Promise<number[][]>;
+}): Embedder {
+  return {
+    provider: opts.provider,
+    model: opts.model,
+    async embed(texts, signal) {
+      const out: number[][] = [];
+      for (let start = 0; start < texts.length; start += opts.batchSize) {
+        const batch = texts.slice(start, start + opts.batchSize);
+        const guard = createRequestGuard({ signal, timeoutMs: opts.ctx.timeoutMs, idleTimeoutMs: opts.ctx.timeoutMs });
+        try {
+          if (guard.state.cancelled) throw new ProviderError("CANCELLED", providerMessages.cancelled());
+          const vectors = await opts.embedBatch(batch, guard);
+          if (vectors.length !== batch.length || vectors.some((v) => !Array.isArray(v) || v.length === 0)) {
+            throw new ProviderError("PROVIDER_ERROR", providerMessages.failed(opts.ctx, `expected ${batch.length} embeddings, got ${vectors.length}`));
+          }
+          out.push(...vectors);
+        } catch (error) {
+          throw toProviderError(error, guard.state, { ...opts.ctx, model: opts.model });
+        } finally {
+          guard.dispose();
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Runs one guarded non-chat request (model listing), with the same error mapping.
+ * @example await guardedCall(ctx, undefined, (guard) => guard.fetch(`${baseUrl}/api/tags`).then((r) => r.json()))
+ */
+export async function guardedCall<T>(ctx: ErrorContext, signal: AbortSignal | undefined, run: (guard: RequestGuard) => Promise<T>): Promise<T> {
+  const guard = createRequestGuard({ signal, timeoutMs: ctx.timeoutMs, idleTimeoutMs: ctx.timeoutMs });
+  try {
+    return await run(guard);
+  } catch (error) {
+    throw toProviderError(error, guard.state, ctx);
+  } finally {
+    guard.dispose();
+  }
+}
+
+/** Fetches JSON through a guard; non-2xx becomes an error the classifier maps from the guard's record. */
+export async function fetchJson<T>(guard: RequestGuard, url: string, init?: RequestInit): Promise<T> {
+  const response = await guard.fetch(url, init);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Strips trailing slashes so paths can be appended. */
+export function trimUrl(url: string): string {
+  return url.replace(/\/+$/, "");
+}

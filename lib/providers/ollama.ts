@@ -1,0 +1,98 @@
+import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
+import type { ErrorContext } from "./errors";
+import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
+import { chunkText, chunkUsage, toLangChainMessages } from "./lc-messages";
+import type { ChatModel, Embedder, ModelInfo, ProviderConfig } from "./types";
+
+export const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434";
+export const OLLAMA_DEFAULT_CHAT_MODEL = "qwen2.5";
+export const OLLAMA_DEFAULT_EMBEDDING_MODEL = "shaw/dmeta-embedding-zh";
+const EMBED_BATCH = 32;
+
+function context(config: ProviderConfig, model?: string): ErrorContext {
+  return { kind: "ollama", baseUrl: trimUrl(config.baseUrl || OLLAMA_DEFAULT_URL), model, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+}
+
+/**
+ * Chat through a local (or LAN) Ollama with LangChain's ChatOllama. A fresh ChatOllama per call
+ * carries that call's guarded fetch, so cancel and timeouts close the HTTP request itself.
+ * @example await createOllamaChatModel({ id: "ollama-local", kind: "ollama", name: "Ollama" }).invoke({ messages })
+ */
+export function createOllamaChatModel(config: ProviderConfig, model?: string): ChatModel {
+  const name = model || config.chatModel || OLLAMA_DEFAULT_CHAT_MODEL;
+  const ctx = context(config, name);
+  return guardedChatModel({
+    provider: config.id,
+    model: name,
+    ctx,
+    async *open(request, guard): AsyncGenerator<Piece> {
+      const chat = new ChatOllama({
+        baseUrl: ctx.baseUrl,
+        model: name,
+        fetch: guard.fetch,
+        temperature: request.temperature,
+        numPredict: request.maxTokens,
+      });
+      const stream = await chat.stream(toLangChainMessages(request.messages), { signal: guard.signal });
+      for await (const chunk of stream) {
+        const text = chunkText(chunk);
+        if (text) yield text;
+        const usage = chunkUsage(chunk);
+        if (usage) yield { usage };
+      }
+    },
+  });
+}
+
+/**
+ * Embeddings from Ollama's /api/embed in batches of 32 texts.
+ * @example const [v] = await createOllamaEmbedder(config).embed(["向量数据库"]);
+ */
+export function createOllamaEmbedder(config: ProviderConfig, model?: string): Embedder {
+  const name = model || config.embeddingModel || OLLAMA_DEFAULT_EMBEDDING_MODEL;
+  const ctx = context(config, name);
+  return guardedEmbedder({
+    provider: config.id,
+    model: name,
+    ctx,
+    batchSize: EMBED_BATCH,
+    embedBatch: (texts, guard) => new OllamaEmbeddings({ baseUrl: ctx.baseUrl, model: name, fetch: guard.fetch, maxRetries: 0 }).embedDocuments(texts),
+  });
+}
+
+interface TagsResponse {
+  models?: { name: string; model?: string }[];
+}
+interface ShowResponse {
+  capabilities?: string[];
+}
+
+function kindFromName(name: string): ModelInfo["kind"] {
+  return /embed|bge|m3e|dmeta|minilm|e5-|gte-|nomic/i.test(name) ? "embedding" : "chat";
+}
+
+/**
+ * The models installed in Ollama (GET /api/tags), each asked for its capabilities (POST /api/show)
+ * so the settings page can offer chat models for chat and embedding models for embeddings.
+ * @example (await listOllamaModels(config)).map((m) => m.name) // ["qwen2.5:latest", …]
+ */
+export async function listOllamaModels(config: ProviderConfig, signal?: AbortSignal): Promise<ModelInfo[]> {
+  const ctx = context(config);
+  const tags = await guardedCall(ctx, signal, (guard) => fetchJson<TagsResponse>(guard, `${ctx.baseUrl}/api/tags`));
+  const names = (tags.models ?? []).map((m) => m.name || m.model || "").filter(Boolean);
+  return Promise.all(
+    names.map(async (name): Promise<ModelInfo> => {
+      try {
+        const show = await guardedCall(ctx, signal, (guard) =>
+          fetchJson<ShowResponse>(guard, `${ctx.baseUrl}/api/show`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: name }) }),
+        );
+        if (show.capabilities?.includes("embedding")) return { name, kind: "embedding" };
+        if (show.capabilities?.includes("completion")) return { name, kind: "chat" };
+      } catch (error) {
+        // Older Ollama versions lack capabilities; cancellation must still propagate.
+        if (signal?.aborted) throw error;
+      }
+      return { name, kind: kindFromName(name) };
+    }),
+  );
+}

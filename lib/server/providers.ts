@@ -1,0 +1,63 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { getProviderConfigById, listProvidersByWorkspaceId } from "@/lib/db/queries/providers";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { offlineProvider, ollamaDefaultProvider, probeOllama } from "@/lib/providers";
+import type { ProviderConfig } from "@/lib/providers/types";
+
+const PROBE_TTL_MS = 10_000;
+let probe: { at: number; reachable: Promise<boolean> } | undefined;
+
+/** Whether Ollama answers on its configured URL; probed at most every 10 s, never on a hot path twice. */
+export function ollamaReachable(): Promise<boolean> {
+  const now = Date.now();
+  if (!probe || now - probe.at > PROBE_TTL_MS) {
+    probe = { at: now, reachable: probeOllama(env().OLLAMA_BASE_URL).catch(() => false) };
+  }
+  return probe.reachable;
+}
+
+export interface ProviderStatus {
+  ollama: { baseUrl: string; reachable: boolean };
+  /** What "default" resolves to right now. */
+  defaultProvider: { id: string; name: string; kind: ProviderConfig["kind"] };
+  /** True when nothing but the offline pair is available. */
+  offline: boolean;
+}
+
+/** The built-in providers, always listed: the local Ollama and the offline pair. */
+export function builtinProviders(): ProviderConfig[] {
+  return [ollamaDefaultProvider(env().OLLAMA_BASE_URL), offlineProvider];
+}
+
+/**
+ * Resolves a provider id as a node names it. "default" is the workspace's chosen default, else
+ * the local Ollama when it answers, else the offline pair — so a fresh machine always runs.
+ */
+export async function resolveProvider(db: Db, workspaceId: string, id: string): Promise<ProviderConfig> {
+  const builtin = builtinProviders().find((p) => p.id === id);
+  if (builtin) return builtin;
+  if (id === "default" || id === "") {
+    const stored = await listProvidersByWorkspaceId(db, workspaceId);
+    const chosen = stored.find((p) => p.isDefault);
+    const config = chosen ? await getProviderConfigById(db, workspaceId, chosen.id) : null;
+    if (config) return config;
+    return (await ollamaReachable()) ? ollamaDefaultProvider(env().OLLAMA_BASE_URL) : offlineProvider;
+  }
+  const config = await getProviderConfigById(db, workspaceId, id);
+  if (!config) {
+    throw new AppError("provider_not_found", { en: `The model provider "${id}" does not exist any more. Choose another in the LLM node's settings.`, zh: `模型服务“${id}”已不存在，请在 LLM 节点设置中另选一个。` }, 400);
+  }
+  return config;
+}
+
+export async function providerStatus(db: Db, workspaceId: string): Promise<ProviderStatus> {
+  const reachable = await ollamaReachable();
+  const resolved = await resolveProvider(db, workspaceId, "default");
+  return {
+    ollama: { baseUrl: env().OLLAMA_BASE_URL, reachable },
+    defaultProvider: { id: resolved.id, name: resolved.name, kind: resolved.kind },
+    offline: resolved.kind === "offline",
+  };
+}

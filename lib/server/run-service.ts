@@ -1,0 +1,96 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db";
+import { createRun, finishRun, saveRunSteps } from "@/lib/db/queries/runs";
+import { runFlow } from "@/lib/engine/run-flow";
+import type { EngineServices, RunEvent } from "@/lib/engine/types";
+import type { FlowDocument } from "@/lib/flow/schema";
+import type { Locale } from "@/lib/i18n/locale";
+import { createChatModel } from "@/lib/providers";
+import { createGuardedFetch } from "@/lib/security/ssrf";
+import type { RunInput } from "@/nodes/context";
+import { nodeRegistry } from "@/nodes";
+import { resolveProvider } from "./providers";
+import { TraceWriter } from "./trace-writer";
+
+export interface FlowRunRequest {
+  db: Db;
+  workspaceId: string;
+  flowId: string;
+  flowRevision: number;
+  graph: FlowDocument;
+  input: RunInput;
+  locale: Locale;
+  /** Aborts the run (the client went away). */
+  signal?: AbortSignal;
+}
+
+const guardedFetch = createGuardedFetch();
+
+/** What nodes may use during a run: models through the configured providers, the web through the SSRF guard. */
+export function engineServices(db: Db, workspaceId: string): EngineServices {
+  return {
+    async chat(request) {
+      const config = await resolveProvider(db, workspaceId, request.provider);
+      const model = createChatModel(config, request.model || undefined);
+      const { provider: _provider, model: _model, ...rest } = request;
+      return model.invoke(rest);
+    },
+    fetch: guardedFetch,
+  };
+}
+
+/**
+ * Starts a run of a saved flow and returns its events. The run record is written concurrently with
+ * the first node (the first token never waits for it); steps are saved in batches; the run's end
+ * state is written when the events end — including when the consumer stops early (disconnect),
+ * which aborts the run and the model request with it.
+ */
+export function startFlowRun(request: FlowRunRequest): { runId: string; events: AsyncGenerator<RunEvent>; cancel: () => void } {
+  const runId = randomUUID();
+  const { db, workspaceId } = request;
+  const created = createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: request.input });
+  created.catch(() => undefined);
+  const writer = new TraceWriter(async (steps) => {
+    await created;
+    await saveRunSteps(db, runId, steps);
+  });
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(request.signal?.reason);
+  request.signal?.addEventListener("abort", onAbort, { once: true });
+
+  async function* events(): AsyncGenerator<RunEvent> {
+    let last: Extract<RunEvent, { type: "run-finished" }> | undefined;
+    const startedAt = Date.now();
+    try {
+      for await (const event of runFlow(request.graph, {
+        registry: nodeRegistry,
+        services: engineServices(db, workspaceId),
+        input: request.input,
+        locale: request.locale,
+        signal: controller.signal,
+      })) {
+        writer.observe(event);
+        if (event.type === "run-finished") last = event;
+        yield event;
+      }
+    } finally {
+      request.signal?.removeEventListener("abort", onAbort);
+      if (!last) controller.abort();
+      try {
+        await created;
+        await writer.flush();
+        await finishRun(db, runId, {
+          status: last?.status ?? "cancelled",
+          answer: last?.answer ?? null,
+          error: last?.error ?? (last ? null : { code: "CANCELLED", message: "The client disconnected." }),
+          durationMs: last?.durationMs ?? Date.now() - startedAt,
+        });
+      } catch (error) {
+        console.error("[trellis] could not record the end of run", runId, error);
+      }
+    }
+  }
+
+  return { runId, events: events(), cancel: () => controller.abort(new Error("cancelled")) };
+}

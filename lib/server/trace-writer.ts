@@ -1,0 +1,91 @@
+import "server-only";
+import type { RunEvent } from "@/lib/engine/types";
+
+export interface TraceStep {
+  seq: number;
+  nodeId: string;
+  nodeType: string;
+  status: "running" | "succeeded" | "failed" | "skipped";
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  error: { code: string; message: string } | null;
+  startedAt: Date;
+  durationMs: number | null;
+}
+
+/**
+ * Turns run events into per-node trace steps and saves them in batches: at most one write per
+ * interval, never one per token, and never on the path of the first token. Streamed text is kept
+ * in the step's outputs as `partial`, so an answer cut off by a dying model server stays visible.
+ */
+export class TraceWriter {
+  private readonly steps = new Map<string, TraceStep>();
+  private readonly dirty = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private seq = 0;
+
+  constructor(
+    private readonly save: (steps: TraceStep[]) => Promise<void>,
+    private readonly intervalMs = 500,
+  ) {}
+
+  observe(event: RunEvent): void {
+    switch (event.type) {
+      case "node-started":
+        this.put({ seq: this.seq++, nodeId: event.nodeId, nodeType: event.nodeType, status: "running", inputs: event.inputs, outputs: {}, error: null, startedAt: new Date(event.at), durationMs: null });
+        return;
+      case "token": {
+        const step = this.steps.get(event.nodeId);
+        if (!step) return;
+        step.outputs = { ...step.outputs, partial: String(step.outputs.partial ?? "") + event.text };
+        this.touch(event.nodeId);
+        return;
+      }
+      case "node-finished":
+        this.update(event.nodeId, { status: "succeeded", outputs: event.outputs, durationMs: event.durationMs });
+        return;
+      case "node-failed":
+        this.update(event.nodeId, { status: "failed", error: event.error, durationMs: event.durationMs });
+        return;
+      case "node-skipped":
+        this.put({ seq: this.seq++, nodeId: event.nodeId, nodeType: event.nodeType, status: "skipped", inputs: {}, outputs: { reason: event.reason }, error: null, startedAt: new Date(event.at), durationMs: 0 });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Writes whatever is pending and waits for it. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.dirty].map((id) => this.steps.get(id)!).filter(Boolean);
+    this.dirty.clear();
+    if (batch.length) this.writing = this.writing.catch(() => undefined).then(() => this.save(batch.map((s) => ({ ...s }))));
+    await this.writing;
+  }
+
+  private put(step: TraceStep): void {
+    this.steps.set(step.nodeId, step);
+    this.touch(step.nodeId);
+  }
+
+  private update(nodeId: string, patch: Partial<TraceStep>): void {
+    const step = this.steps.get(nodeId);
+    if (!step) return;
+    const partial = step.outputs.partial;
+    Object.assign(step, patch);
+    if (partial !== undefined && patch.status === "failed") step.outputs = { ...step.outputs, partial };
+    this.touch(nodeId);
+  }
+
+  private touch(nodeId: string): void {
+    this.dirty.add(nodeId);
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.flush().catch((error) => console.error("[trellis] trace write failed", error));
+      }, this.intervalMs);
+    }
+  }
+}

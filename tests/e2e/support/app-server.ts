@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { getFreePort } from "../../support/model-server";
+
+const root = path.resolve(__dirname, "../../..");
+
+export interface AppServer {
+  url: string;
+  dataDir: string;
+  logs: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the production build (`next start`) on a free loopback port with its own embedded
+ * database folder. The model server is chosen the way a user chooses it: OLLAMA_BASE_URL.
+ */
+export async function startApp(opts: { ollamaBaseUrl: string; env?: Record<string, string> }): Promise<AppServer> {
+  const port = await getFreePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "trellis-e2e-"));
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, OLLAMA_BASE_URL: opts.ollamaBaseUrl, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${url}/api/v1/status`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (Date.now() >= deadline) throw new Error(`the app did not start in 60 s:\n${output}`);
+  return {
+    url,
+    dataDir,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.once("exit", resolve));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
