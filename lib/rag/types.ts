@@ -1,0 +1,42 @@
+/**
+ * Shapes shared by the knowledge-base pipeline: upload → sniff → parse → split → embed → store →
+ * retrieve. Parsing and splitting are pure (lib/rag/*); storage and jobs live in lib/db and
+ * lib/jobs; retrieval reaches nodes through ctx.retrieve.
+ */
+
+export const fileKinds = ["pdf", "docx", "markdown", "html", "text", "csv"] as const;
+export type FileKind = (typeof fileKinds)[number];
+
+/** A parsed file: plain text plus where each part came from (page, section, row). */
+export interface ParsedDocument {
+  kind: FileKind;
+  text: string;
+  /** Contiguous parts of `text` in order; `start` is the character offset in `text`. */
+  sections: Array<{ start: number; text: string; page?: number; heading?: string }>;
+  metadata: Record<string, string | number | boolean>;
+}
+
+export interface ChunkingSettings {
+  /** "general": chunks are retrieved and given to the LLM. "parent-child": small chunks are
+   *  retrieved, their parent paragraph is given to the LLM (as in Dify). */
+  mode: "general" | "parent-child";
+  /** Target chunk size in characters (child size in parent-child mode). */
+  chunkSize: number;
+  /** Characters shared by neighbouring chunks. */
+  chunkOverlap: number;
+  /** Parent size in characters (parent-child mode). */
+  parentSize: number;
+}
+
+export const defaultChunking: ChunkingSettings = { mode: "general", chunkSize: 300, chunkOverlap: 50, parentSize: 1200 };
+
+/** One chunk as the splitter produces it, before embedding. */
+export interface ChunkDraft {
+  index: number;
+  text: string;
+  /** Character offset of the chunk's start in the parsed document text. */
+  start: number;
+  /** The enclosing parent passage (parent-child mode); what the LLM is given. */
+  parentText?: string;
+  page?: number;
+}
