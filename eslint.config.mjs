@@ -17,7 +17,7 @@ const ioPatterns = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", "data/**", "test-results/**", "drizzle/**", "public/widget.js", "next-env.d.ts"] },
+  { ignores: ["node_modules/**", ".next*/**", "data/**", "test-results/**", "drizzle/**", "public/widget.js", "next-env.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

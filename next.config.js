@@ -7,6 +7,8 @@ const nextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-pgvector", "@node-rs/jieba", "pg"],
   poweredByHeader: false,
+  // Lets parallel builds (several worktrees' e2e runs on one machine) use separate output folders.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
 };
 
 module.exports = withNextIntl(nextConfig);

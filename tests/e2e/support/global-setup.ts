@@ -9,7 +9,7 @@ const root = path.resolve(__dirname, "../../..");
  * is already there (local re-runs). CI always starts from a clean clone, so it always builds.
  */
 export default function setup() {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (process.env.E2E_SKIP_BUILD === "1" && existsSync(buildId)) return;
   if (existsSync(buildId) && !sourcesNewerThan(statSync(buildId).mtimeMs)) return;
   console.info("[e2e] next build …");
