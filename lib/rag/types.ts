@@ -39,4 +39,6 @@ export interface ChunkDraft {
   /** The enclosing parent passage (parent-child mode); what the LLM is given. */
   parentText?: string;
   page?: number;
+  /** Heading of the section where the chunk starts (Markdown/HTML/DOCX), for previews and citations. */
+  heading?: string;
 }

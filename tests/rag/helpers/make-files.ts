@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import JSZip from "jszip";
+
+/**
+ * Bad and unusual files for the parser tests, made in memory so that no binary junk is
+ * committed: hand-written PDFs (text, image-only, password-protected), ZIPs that look like
+ * DOCX, XLSX or bombs, and renamed binaries.
+ */
+
+/** A minimal valid PDF with a correct xref table; `objects[i]` becomes object i + 1. */
+export function buildPdf(objects: string[], trailerExtra = ""): Uint8Array {
+  let out = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out, "latin1"));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out, "latin1");
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra}>>\nstartxref\n${xref}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(out, "latin1"));
+}
+
+const stream = (content: string) => `<< /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`;
+
+/** A one-page PDF showing `text` in Helvetica. */
+export function textPdf(text: string): Uint8Array {
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    stream(`BT /F1 18 Tf 72 720 Td (${text}) Tj ET`),
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ]);
+}
+
+/** A PDF whose only page draws a filled rectangle: what a scanned page looks like to a text extractor. */
+export function imageOnlyPdf(): Uint8Array {
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+    stream("0.5 g 72 72 468 648 re f"),
+  ]);
+}
+
+/**
+ * A PDF encrypted with the standard security handler and a user password we do not know
+ * (the /U check value matches no password), so a reader must ask for the password.
+ */
+export function encryptedPdf(): Uint8Array {
+  const hex = (bytes: Buffer) => `<${bytes.toString("hex")}>`;
+  const id = hex(Buffer.from("0123456789abcdef0123456789abcdef", "hex"));
+  return buildPdf(
+    [
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+      stream("BT ET"),
+      `<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O ${hex(Buffer.alloc(32, 0x5a))} /U ${hex(Buffer.alloc(32, 0xa5))} >>`,
+    ],
+    `/Encrypt 5 0 R /ID [${id} ${id}] `,
+  );
+}
+
+/** A ZIP with the given entries (DEFLATE). */
+export async function zipOf(entries: Record<string, string | Uint8Array>): Promise<Uint8Array> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(entries)) zip.file(name, content);
+  return zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
+}
+
+const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`;
+const RELS = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`;
+
+/** A minimal DOCX whose body is the given paragraphs (optionally padded with a huge comment). */
+export async function docxOf(paragraphs: string[], padding?: string): Promise<Uint8Array> {
+  const body = paragraphs.map((p) => `<w:p><w:r><w:t>${p}</w:t></w:r></w:p>`).join("");
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>${padding ? `<!--${padding}-->` : ""}`;
+  return zipOf({ "[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS, "word/document.xml": xml });
+}
+
+/**
+ * Rewrites the sizes an entry declares in the ZIP's local header and central directory —
+ * how a forged zip bomb lies about its contents.
+ */
+export function forgeZipSizes(zip: Uint8Array, entryName: string, uncompressed: number): Uint8Array {
+  const out = new Uint8Array(zip);
+  const dv = new DataView(out.buffer);
+  const name = Buffer.from(entryName);
+  for (let i = 0; i + 46 < out.length; i++) {
+    const sig = dv.getUint32(i, true);
+    if (sig === 0x02014b50 && Buffer.from(out.subarray(i + 46, i + 46 + name.length)).equals(name)) dv.setUint32(i + 24, uncompressed, true);
+    if (sig === 0x04034b50 && Buffer.from(out.subarray(i + 30, i + 30 + name.length)).equals(name)) dv.setUint32(i + 22, uncompressed, true);
+  }
+  return out;
+}
+
+/** The first bytes of a real PNG (signature and IHDR), then noise. */
+export function pngBytes(): Uint8Array {
+  const header = Buffer.from("89504e470d0a1a0a0000000d49484452000000100000001008060000001ff3ff61", "hex");
+  return new Uint8Array(Buffer.concat([header, randomBytes(512)]));
+}
+
+/** An ELF header (x86-64 executable) followed by zero padding and noise. */
+export function elfBytes(): Uint8Array {
+  const header = Buffer.from("7f454c4602010100000000000000000002003e0001000000", "hex");
+  return new Uint8Array(Buffer.concat([header, Buffer.alloc(64), randomBytes(512)]));
+}
+
+/** Random bytes (not text, not a ZIP). */
+export function noise(length = 4096): Uint8Array {
+  const bytes = new Uint8Array(randomBytes(length));
+  bytes[0] = 0x00; // never accidentally a valid signature or BOM
+  return bytes;
+}
