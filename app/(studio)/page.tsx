@@ -2,21 +2,24 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { getDb } from "@/lib/db";
 import { listFlowsByWorkspaceId } from "@/lib/db/queries/flows";
+import { listTemplates } from "@/lib/flow/templates";
 import { pageContext } from "@/lib/server/page-context";
-import { DeleteFlowButton, NewFlowForm } from "./flow-list-actions";
+import { nodeRegistry } from "@/nodes";
+import { DeleteFlowButton, DuplicateFlowButton, FlowTitle, NewFlowForm } from "./flow-list-actions";
 
 export const dynamic = "force-dynamic";
 
 export default async function FlowsPage() {
-  const { workspaceId } = await pageContext();
+  const { workspaceId, locale } = await pageContext();
   const t = await getTranslations("flows");
+  const tl = await getTranslations("flowsList");
   const format = await getFormatter();
   const flows = await listFlowsByWorkspaceId(await getDb(), workspaceId);
   return (
     <section>
       <div className="page-head">
         <h1>{t("title")}</h1>
-        <NewFlowForm />
+        <NewFlowForm templates={listTemplates(nodeRegistry, locale)} />
       </div>
       {flows.length === 0 ? (
         <p className="empty" data-testid="flows-empty">
@@ -25,16 +28,18 @@ export default async function FlowsPage() {
       ) : (
         <ul className="cards" data-testid="flow-list">
           {flows.map((flow) => (
-            <li key={flow.id} className="card">
-              <Link href={`/flows/${flow.id}`} className="card-title">
-                {flow.name}
-              </Link>
+            <li key={flow.id} className="card" data-testid="flow-card" data-flow-id={flow.id}>
+              <FlowTitle id={flow.id} name={flow.name} />
               {flow.description ? <p className="muted">{flow.description}</p> : null}
               <p className="muted small">{t("updated", { when: format.relativeTime(new Date(flow.updatedAt)) })}</p>
               <div className="card-actions">
                 <Link href={`/flows/${flow.id}`} className="button">
                   {t("open")}
                 </Link>
+                <Link href={`/flows/${flow.id}/versions`} className="button ghost" data-testid="open-versions">
+                  {tl("versions")}
+                </Link>
+                <DuplicateFlowButton id={flow.id} />
                 <DeleteFlowButton id={flow.id} name={flow.name} />
               </div>
             </li>

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { sameFlow } from "@/lib/flow/diff";
 import type { FlowDocument } from "@/lib/flow/schema";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
@@ -174,4 +175,88 @@ export async function getFlowVersion(db: Db, flowId: string, version: number): P
       .limit(1),
   );
   return rows[0] ?? null;
+}
+
+/**
+ * The flow's newest version with its graph, or null when it has none. The automatic-version rule
+ * compares against it.
+ * @example const latest = await getLatestFlowVersion(db, flow.id);
+ */
+export async function getLatestFlowVersion(db: Db, flowId: string): Promise<FlowVersion | null> {
+  const rows = await dbCall("getLatestFlowVersion", () =>
+    db.select().from(flowVersions).where(eq(flowVersions.flowId, flowId)).orderBy(desc(flowVersions.version)).limit(1),
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Copies a flow (name from `name(original)`, same description and graph) into the same
+ * workspace, at revision 1 and without versions or runs. Null when there is no such flow.
+ * @example const copy = await duplicateFlow(db, "local", id, (n) => `${n} 副本`);
+ */
+export async function duplicateFlow(db: Db, workspaceId: string, id: string, name: (original: string) => string): Promise<Flow | null> {
+  const original = await getFlowById(db, workspaceId, id);
+  if (!original) return null;
+  return createFlow(db, workspaceId, { name: name(original.name).slice(0, 120), description: original.description, graph: original.graph });
+}
+
+/**
+ * Makes an old version the flow's current graph. First the current graph is saved as a new
+ * version (noted `beforeNote`), so a restore can itself be undone; then the graph is replaced and
+ * the revision bumped (an editor open on the old revision is told its copy is stale). All in one
+ * transaction: a failure leaves neither the snapshot nor the change. Null when the flow is not in
+ * this workspace or has no such version.
+ * @example const restored = await restoreFlowVersion(db, "local", flowId, 3, { author: "local", beforeNote: beforeRestoreNote(3) });
+ */
+export async function restoreFlowVersion(
+  db: Db,
+  workspaceId: string,
+  flowId: string,
+  version: number,
+  opts: { author?: string | null; beforeNote?: string } = {},
+): Promise<{ flow: Flow; snapshot: FlowVersion; restored: FlowVersion } | null> {
+  const target = await getFlowVersion(db, flowId, version);
+  if (!target) return null;
+  return dbCall("restoreFlowVersion", () =>
+    db.transaction(async (tx) => {
+      const locked = await tx
+        .update(flows)
+        .set({ latestVersion: sql`${flows.latestVersion} + 1` })
+        .where(and(eq(flows.workspaceId, workspaceId), eq(flows.id, flowId)))
+        .returning({ version: flows.latestVersion, graph: flows.graph });
+      if (!locked[0]) return null;
+      const snapshots = await tx
+        .insert(flowVersions)
+        .values(jsonSafe({ flowId, version: locked[0].version, graph: locked[0].graph, note: opts.beforeNote ?? "", author: opts.author ?? null }))
+        .returning();
+      const updated = await tx
+        .update(flows)
+        .set({ ...jsonSafe({ graph: target.graph }), revision: sql`${flows.revision} + 1`, updatedAt: sql`now()` })
+        .where(eq(flows.id, flowId))
+        .returning();
+      return { flow: updated[0], snapshot: snapshots[0], restored: target };
+    }),
+  );
+}
+
+/**
+ * The automatic version rule, asked after every save of a changed graph: keep `previous` (the
+ * graph as it was before this save) as a version when the flow has no version yet, or when its
+ * newest version is older than `minAgeMs` and differs from `previous`. So autosave, which saves
+ * every few seconds, yields at most one version per interval of editing, and the state before
+ * each stretch of editing can be restored. Returns the version made, or null.
+ * @example await snapshotBeforeEdit(db, flow.id, before.graph, { author: "local", note: AUTO_SNAPSHOT_NOTE, minAgeMs: AUTO_SNAPSHOT_INTERVAL_MS });
+ */
+export async function snapshotBeforeEdit(
+  db: Db,
+  flowId: string,
+  previous: FlowDocument,
+  opts: { minAgeMs: number; note: string; author?: string | null; now?: Date },
+): Promise<FlowVersion | null> {
+  const latest = await getLatestFlowVersion(db, flowId);
+  if (latest) {
+    const age = (opts.now ?? new Date()).getTime() - latest.createdAt.getTime();
+    if (age < opts.minAgeMs || sameFlow(latest.graph, previous)) return null;
+  }
+  return createFlowVersion(db, flowId, { graph: previous, note: opts.note, author: opts.author });
 }

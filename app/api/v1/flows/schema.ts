@@ -3,8 +3,10 @@ import { z } from "zod";
 export const createFlowSchema = z.object({
   name: z.string().trim().min(1).max(120),
   description: z.string().max(2000).optional(),
-  /** A flow document; omitted → the starter flow (start → prompt → LLM → answer). */
+  /** A flow document; omitted → the template, else the starter flow (start → prompt → LLM → answer). */
   graph: z.unknown().optional(),
+  /** Start from a template (GET /api/v1/templates), in the caller's language; ignored when `graph` is given. */
+  templateId: z.string().max(100).optional(),
 });
 
 export const updateFlowSchema = z.object({

@@ -1,5 +1,7 @@
 import { getDb } from "@/lib/db";
-import { deleteFlowById, getFlowById, updateFlow } from "@/lib/db/queries/flows";
+import { deleteFlowById, getFlowById, snapshotBeforeEdit, updateFlow } from "@/lib/db/queries/flows";
+import { sameFlow } from "@/lib/flow/diff";
+import { AUTO_SNAPSHOT_INTERVAL_MS, AUTO_SNAPSHOT_NOTE } from "@/lib/flow/version-notes";
 import { requireValidFlow } from "@/lib/server/flow-graph";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { updateFlowSchema } from "../schema";
@@ -18,8 +20,16 @@ export const PATCH = route<Params>(async (req, ctx, { flowId }) => {
   const body = await parseJson(req, updateFlowSchema);
   const graph = body.graph === undefined ? undefined : requireValidFlow(body.graph, ctx.locale);
   const db = await getDb();
-  if (!(await getFlowById(db, ctx.workspaceId, flowId))) throw notFound(FLOW);
+  const before = await getFlowById(db, ctx.workspaceId, flowId);
+  if (!before) throw notFound(FLOW);
   const flow = await updateFlow(db, ctx.workspaceId, flowId, { name: body.name, description: body.description, graph, expectedRevision: body.expectedRevision });
+  // Automatic versions (see the versions page's help): the graph before this save is kept when the
+  // newest version is over 10 minutes old, only if nobody saved in between. The save never fails for it.
+  if (graph && flow.revision === before.revision + 1 && !sameFlow(before.graph, graph)) {
+    await snapshotBeforeEdit(db, flowId, before.graph, { minAgeMs: AUTO_SNAPSHOT_INTERVAL_MS, note: AUTO_SNAPSHOT_NOTE, author: "local" }).catch((error: unknown) =>
+      console.error("[trellis] automatic version failed", flowId, error),
+    );
+  }
   return Response.json({ flow });
 });
 
