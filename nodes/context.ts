@@ -20,6 +20,29 @@ export interface NodeContext {
   fetch(request: GuardedRequest): Promise<GuardedResponse>;
   /** Search knowledge bases. Absent until knowledge bases exist in this deployment. */
   retrieve?(request: RetrieveRequest): Promise<DocumentChunk[]>;
+  /**
+   * Run user JavaScript (`function main(inputs) { … return { … } }`) in the sandbox: QuickJS in
+   * WebAssembly on a worker thread, with no host access. Absent where code may not run (the browser).
+   */
+  runCode?(request: RunCodeRequest): Promise<RunCodeResult>;
+}
+
+export interface RunCodeRequest {
+  source: string;
+  /** Sent to the sandbox as a JSON copy. */
+  inputs: Record<string, unknown>;
+  timeoutMs: number;
+  memoryBytes: number;
+  /** Cap on the JSON of the outputs plus console output, in bytes. */
+  maxOutputBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface RunCodeResult {
+  /** The object `main` returned, parsed from JSON. */
+  outputs: Record<string, unknown>;
+  /** console.log / info / warn / error lines. */
+  logs: string[];
 }
 
 export interface RunInput {

@@ -1,5 +1,6 @@
 import type { AnyNodeDef } from "./define";
 import { answer } from "./answer";
+import { code } from "./code";
 import { condition } from "./condition";
 import { httpRequest } from "./http-request";
 import { llm } from "./llm";
@@ -20,6 +21,7 @@ export const nodeRegistry = {
   condition,
   template,
   "http-request": httpRequest,
+  code,
   answer,
 } satisfies Record<string, AnyNodeDef>;
 

@@ -21,6 +21,10 @@ const suites: Record<string, BenchSuite> = {
     description: "run-flow overhead per node on linear flows of 1, 10 and 50 pass-through nodes",
     load: () => import("./bench/engine"),
   },
+  sandbox: {
+    description: "code-node latency in the QuickJS sandbox: cold and warm p95, and concurrent runs held",
+    load: () => import("./bench/sandbox"),
+  },
 };
 
 function usage(): string {

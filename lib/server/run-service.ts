@@ -7,6 +7,7 @@ import type { EngineServices, RunEvent } from "@/lib/engine/types";
 import type { FlowDocument } from "@/lib/flow/schema";
 import type { Locale } from "@/lib/i18n/locale";
 import { createChatModel } from "@/lib/providers";
+import { sharedSandbox } from "@/lib/sandbox";
 import { createGuardedFetch } from "@/lib/security/ssrf";
 import type { RunInput } from "@/nodes/context";
 import { nodeRegistry } from "@/nodes";
@@ -26,6 +27,8 @@ export interface FlowRunRequest {
 }
 
 const guardedFetch = createGuardedFetch();
+/** The code node's sandbox; its worker threads start on the first code run, not at import. */
+const sandbox = sharedSandbox();
 
 /** What nodes may use during a run: models through the configured providers, the web through the SSRF guard. */
 export function engineServices(db: Db, workspaceId: string): EngineServices {
@@ -37,6 +40,7 @@ export function engineServices(db: Db, workspaceId: string): EngineServices {
       return model.invoke(rest);
     },
     fetch: guardedFetch,
+    runCode: (req) => sandbox.run(req),
   };
 }
 
