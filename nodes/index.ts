@@ -5,6 +5,7 @@ import { condition } from "./condition";
 import { httpRequest } from "./http-request";
 import { llm } from "./llm";
 import { prompt } from "./prompt";
+import { retriever } from "./retriever";
 import { start } from "./start";
 import { template } from "./template";
 
@@ -18,6 +19,7 @@ export const nodeRegistry = {
   start,
   prompt,
   llm,
+  retriever,
   condition,
   template,
   "http-request": httpRequest,

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { defineNode } from "./define";
+import { port, type DocumentChunk } from "./ports";
+
+const config = z.object({
+  knowledgeBaseIds: z
+    .array(z.string().min(1))
+    .max(20)
+    .default([])
+    .meta({ label: { en: "Knowledge bases", zh: "知识库" }, widget: "knowledge-bases", help: { en: "Searched together in one query", zh: "在一次查询中同时检索" } }),
+  topK: z.number().int().min(1).max(50).default(5).meta({ label: { en: "Chunks to return (top-k)", zh: "返回片段数（Top-K）" } }),
+  scoreThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .meta({ label: { en: "Minimum score (0–1)", zh: "最低相关度（0–1）" }, help: { en: "Chunks scoring lower are left out; 0 keeps all", zh: "低于该分数的片段将被忽略；0 表示全部保留" } }),
+  mode: z
+    .enum(["hybrid", "vector", "keyword"])
+    .default("hybrid")
+    .meta({
+      label: { en: "Search mode", zh: "检索方式" },
+      options: {
+        hybrid: { en: "Hybrid (vector + keyword)", zh: "混合（向量 + 关键词）" },
+        vector: { en: "Vector only", zh: "仅向量" },
+        keyword: { en: "Keyword only", zh: "仅关键词" },
+      },
+    }),
+});
+
+/**
+ * Formats passages for a prompt: numbered, each with its source, so the model can cite [n] and
+ * the person can find it. Retrieved text is marked as material to answer from, not instructions
+ * (it may contain text written by anyone — C19).
+ * @example contextText([{ id: "c1", text: "年假十五天。", documentName: "员工手册.pdf" }]) // "[1] (员工手册.pdf) 年假十五天。"
+ */
+export function contextText(documents: DocumentChunk[]): string {
+  return documents.map((doc, i) => `[${i + 1}]${doc.documentName ? ` (${doc.documentName})` : ""} ${doc.text}`).join("\n\n");
+}
+
+/**
+ * Searches knowledge bases for the query and hands on the best passages with their sources:
+ * `documents` for citations and the LLM, `context` as text ready for a prompt.
+ * @example retriever.run({ config: { knowledgeBaseIds: ["kb1"], topK: 3, scoreThreshold: 0, mode: "hybrid" }, inputs: { query: "年假有几天？" }, ctx })
+ */
+export const retriever = defineNode({
+  type: "retriever",
+  version: 1,
+  ui: {
+    label: { en: "Knowledge retrieval", zh: "知识检索" },
+    description: { en: "Find the passages of your knowledge bases that answer the question", zh: "从知识库中找出能回答问题的段落" },
+    category: "rag",
+    icon: "search",
+  },
+  config,
+  inputs: { query: port.text({ required: true, label: { en: "Query", zh: "查询" } }) },
+  outputs: {
+    documents: port.documents({ label: { en: "Passages", zh: "段落" } }),
+    context: port.text({ label: { en: "Context text", zh: "上下文文本" } }),
+  },
+  async run({ config: settings, inputs, ctx }) {
+    if (!settings.knowledgeBaseIds.length) {
+      throw new AppError("RETRIEVER_NO_KNOWLEDGE_BASE", {
+        en: "Choose at least one knowledge base in this node's settings.",
+        zh: "请在此节点的设置中至少选择一个知识库。",
+      }, 400);
+    }
+    if (!ctx.retrieve) {
+      throw new AppError("RETRIEVER_UNAVAILABLE", { en: "Knowledge retrieval is not available here.", zh: "此处无法使用知识检索。" }, 500);
+    }
+    const query = String(inputs.query ?? "").trim();
+    const documents = query
+      ? await ctx.retrieve({ knowledgeBaseIds: settings.knowledgeBaseIds, query, topK: settings.topK, scoreThreshold: settings.scoreThreshold || undefined, mode: settings.mode, signal: ctx.signal })
+      : [];
+    return { documents, context: contextText(documents) };
+  },
+});

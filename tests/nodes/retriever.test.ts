@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import type { RetrieveRequest } from "@/nodes/context";
+import type { DocumentChunk } from "@/nodes/ports";
+import { contextText, retriever } from "@/nodes/retriever";
+import { fakeCtx } from "./fake-ctx";
+
+const chunks: DocumentChunk[] = [
+  { id: "c1", text: "员工每年享有十五天带薪年假。", documentName: "员工手册.pdf", score: 0.9 },
+  { id: "c2", text: "Refunds are paid within 14 days.", documentName: "policy.md", score: 0.5 },
+  { id: "c3", text: "食堂中午十二点开饭。", documentName: "员工手册.pdf", score: 0.2 },
+];
+
+describe("retriever node", () => {
+  it("has working defaults and rejects bad settings", () => {
+    expect(retriever.config.parse({})).toEqual({ knowledgeBaseIds: [], topK: 5, scoreThreshold: 0, mode: "hybrid" });
+  });
+
+  it.each([{ topK: 0 }, { topK: 51 }, { scoreThreshold: 1.5 }, { mode: "semantic" }, { knowledgeBaseIds: [""] }])("rejects %o", (bad) => {
+    expect(() => retriever.config.parse({ knowledgeBaseIds: ["kb1"], ...bad })).toThrow();
+  });
+
+  it("asks ctx.retrieve with its settings and hands on passages and a numbered context with sources", async () => {
+    const calls: RetrieveRequest[] = [];
+    const ctx = fakeCtx({ retrieve: async (req) => (calls.push(req), chunks.slice(0, req.topK)) });
+    const config = retriever.config.parse({ knowledgeBaseIds: ["kb1", "kb2"], topK: 2, scoreThreshold: 0.3, mode: "keyword" });
+    const out = await retriever.run({ config, inputs: { query: " 年假有几天？ " }, ctx });
+    expect(calls).toEqual([expect.objectContaining({ knowledgeBaseIds: ["kb1", "kb2"], query: "年假有几天？", topK: 2, scoreThreshold: 0.3, mode: "keyword" })]);
+    expect(out.documents).toEqual(chunks.slice(0, 2));
+    expect(out.context).toBe("[1] (员工手册.pdf) 员工每年享有十五天带薪年假。\n\n[2] (policy.md) Refunds are paid within 14 days.");
+  });
+
+  it("says in the person's language that a knowledge base must be chosen", async () => {
+    const ctx = fakeCtx({ locale: "zh", retrieve: async () => chunks });
+    await expect(retriever.run({ config: retriever.config.parse({}), inputs: { query: "q" }, ctx })).rejects.toMatchObject({
+      code: "RETRIEVER_NO_KNOWLEDGE_BASE",
+      localized: { zh: expect.stringContaining("知识库") },
+    });
+  });
+
+  it("returns nothing for an empty query instead of searching", async () => {
+    const ctx = fakeCtx({ retrieve: async () => chunks });
+    const out = await retriever.run({ config: retriever.config.parse({ knowledgeBaseIds: ["kb1"] }), inputs: { query: "   " }, ctx });
+    expect(out).toEqual({ documents: [], context: "" });
+  });
+
+  it("formats an empty context as empty text", () => {
+    expect(contextText([])).toBe("");
+  });
+});
