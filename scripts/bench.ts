@@ -21,6 +21,7 @@ const suites: Record<string, BenchSuite> = {
     description: "run-flow overhead per node on linear flows of 1, 10 and 50 pass-through nodes",
     load: () => import("./bench/engine"),
   },
+  canvas: { description: "300-node / 400-edge canvas in headless Chromium: fps and longest task while dragging a node", load: () => import("./bench/canvas") },
   sandbox: {
     description: "code-node latency in the QuickJS sandbox: cold and warm p95, and concurrent runs held",
     load: () => import("./bench/sandbox"),

@@ -24,15 +24,16 @@ export class FlowsPage {
   }
 }
 
-/** A flow's page: node summary, JSON document, and the test panel with trace. */
+/** A flow's page: the canvas studio with its test panel and trace. */
 export class FlowPage {
   constructor(readonly page: Page) {}
 
   nodes() {
-    return this.page.getByTestId("node-list").locator("li");
+    return this.page.getByTestId("canvas-node");
   }
 
   async ask(message: string) {
+    await this.page.getByTestId("tab-test").click();
     await this.page.getByTestId("composer").fill(message);
     await this.page.getByTestId("send").click();
   }
@@ -67,13 +68,20 @@ export class FlowPage {
     return this.page.getByTestId("trace-step");
   }
 
-  async saveDocument(text: string) {
-    await this.page.getByTestId("flow-json").fill(text);
-    await this.page.getByTestId("save-flow").click();
+  /** Selects a node on the canvas and deletes it with the keyboard. */
+  async deleteNode(id: string) {
+    await this.page.locator(`[data-testid="canvas-node"][data-node-id="${id}"] .cnode-head`).click();
+    await this.page.keyboard.press("Delete");
   }
 
-  problems() {
-    return this.page.getByTestId("flow-problems");
+  saveState() {
+    return this.page.getByTestId("save-state");
+  }
+
+  /** The checklist of problems (its tab is opened first). */
+  async problems() {
+    await this.page.getByTestId("tab-checklist").click();
+    return this.page.getByTestId("checklist");
   }
 }
 

@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { getDb } from "@/lib/db";
 import { getFlowById } from "@/lib/db/queries/flows";
 import { pageContext } from "@/lib/server/page-context";
-import { FlowWorkbench } from "./flow-workbench";
+import { Studio } from "./studio";
 
 export const dynamic = "force-dynamic";
 
@@ -15,11 +15,11 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   const flow = await getFlowById(await getDb(), workspaceId, flowId);
   if (!flow) notFound();
   return (
-    <section>
+    <section className="studio-page">
       <p className="crumbs">
         <Link href="/">← {t("back")}</Link>
       </p>
-      <FlowWorkbench flow={{ id: flow.id, name: flow.name, revision: flow.revision, graph: flow.graph }} />
+      <Studio flow={{ id: flow.id, name: flow.name, revision: flow.revision, graph: flow.graph }} />
     </section>
   );
 }

@@ -2,12 +2,10 @@
 
 import { useRef, useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCanvas, useCanvasStore } from "@/components/canvas/store-context";
 import { streamFlowRun, type StreamedRunEvent } from "@/lib/client/run-stream";
-import type { FlowDocument } from "@/lib/flow/schema";
-import type { Locale } from "@/lib/i18n/locale";
 import type { ChatMessage, DocumentChunk } from "@/nodes/ports";
-import { nodeLabel } from "./node-summary";
-import { applyTraceEvent, TraceView, type TraceStep } from "./trace-view";
+import { TraceView } from "./trace-view";
 
 interface Turn {
   role: "user" | "assistant";
@@ -16,31 +14,42 @@ interface Turn {
   error?: string;
 }
 
-/** Chat with the saved flow: the answer streams in, and the trace shows every node as it runs. */
-export function TestPanel({ flowId, graph, locale }: { flowId: string; graph: FlowDocument; locale: Locale }) {
+/**
+ * Chat with the flow on the canvas: it is saved first (a run uses the saved flow), the answer
+ * streams in, node statuses light up on the canvas, and the trace shows every node; opening a
+ * step selects its node.
+ */
+export function TestPanel({ flowId, prepare, nameOf, onSelectNode }: { flowId: string; prepare: () => Promise<string | null>; nameOf: (id: string) => string; onSelectNode: (id: string) => void }) {
   const t = useTranslations("test");
+  const store = useCanvasStore();
+  const trace = useCanvas((s) => s.trace);
   const [turns, setTurns] = useState<Turn[]>([]);
   const [draft, setDraft] = useState("");
-  const [trace, setTrace] = useState<TraceStep[]>([]);
   const [running, setRunning] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const abort = useRef<AbortController | null>(null);
-
-  const typeOf = (nodeId: string) => graph.nodes.find((n) => n.id === nodeId)?.type ?? nodeId;
 
   async function send(event: React.FormEvent) {
     event.preventDefault();
     const message = draft.trim();
-    if (!message || abort.current) return;
+    if (!message || abort.current || busy) return;
+    setBusy(true);
     const history: ChatMessage[] = turns.filter((turn) => !turn.error).map(({ role, content }) => ({ role, content }));
+    const blocked = await prepare();
+    if (blocked) {
+      setTurns((prev) => [...prev, { role: "user", content: message }, { role: "assistant", content: "", error: blocked }]);
+      setBusy(false);
+      return;
+    }
     setTurns((prev) => [...prev, { role: "user", content: message }, { role: "assistant", content: "" }]);
     setDraft("");
-    setTrace([]);
+    store.getState().clearTrace();
     const controller = new AbortController();
     abort.current = controller;
     const patchAnswer = (patch: (turn: Turn) => Turn) => setTurns((prev) => [...prev.slice(0, -1), patch(prev[prev.length - 1])]);
     try {
       for await (const ev of streamFlowRun(flowId, { message, history }, controller.signal)) {
-        setTrace((prev) => applyTraceEvent(prev, ev));
+        store.getState().applyRunEvent(ev);
         handle(ev, patchAnswer);
       }
     } catch (error) {
@@ -49,6 +58,7 @@ export function TestPanel({ flowId, graph, locale }: { flowId: string; graph: Fl
     } finally {
       abort.current = null;
       setRunning(null);
+      setBusy(false);
     }
   }
 
@@ -63,10 +73,10 @@ export function TestPanel({ flowId, graph, locale }: { flowId: string; graph: Fl
   }
 
   return (
-    <aside className="test-panel" data-testid="test-panel">
+    <section className="test-panel" data-testid="test-panel">
       <div className="panel-head">
         <h2>{t("title")}</h2>
-        <button type="button" className="ghost" onClick={() => (setTurns([]), setTrace([]))} disabled={!!abort.current}>
+        <button type="button" className="ghost" onClick={() => (setTurns([]), store.getState().clearTrace())} disabled={busy}>
           {t("clear")}
         </button>
       </div>
@@ -74,7 +84,7 @@ export function TestPanel({ flowId, graph, locale }: { flowId: string; graph: Fl
         {turns.map((turn, i) => (
           <div key={i} className={`bubble ${turn.role}`} data-testid={turn.role === "assistant" ? "answer" : "question"}>
             <span className="who">{turn.role === "user" ? t("you") : t("bot")}</span>
-            <div className="text">{turn.content || (turn.role === "assistant" && running && !turn.error ? t("thinking", { node: nodeLabel(typeOf(running), locale) }) : "")}</div>
+            <div className="text">{turn.content || (turn.role === "assistant" && running && !turn.error ? t("thinking", { node: nameOf(running) }) : "")}</div>
             {turn.error ? <p className="error">{turn.error}</p> : null}
             {turn.citations?.length ? (
               <details className="sources" data-testid="sources">
@@ -110,13 +120,13 @@ export function TestPanel({ flowId, graph, locale }: { flowId: string; graph: Fl
             {t("stop")}
           </button>
         ) : (
-          <button type="submit" className="primary" data-testid="send">
+          <button type="submit" className="primary" data-testid="send" disabled={busy}>
             {t("send")}
           </button>
         )}
       </form>
       <h3>{t("trace")}</h3>
-      <TraceView steps={trace} locale={locale} typeOf={typeOf} />
-    </aside>
+      <TraceView steps={trace} nameOf={nameOf} onSelect={onSelectNode} />
+    </section>
   );
 }

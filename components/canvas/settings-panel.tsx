@@ -1,0 +1,95 @@
+"use client";
+
+import { useMemo } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { deriveFields } from "@/lib/canvas/schema-form";
+import type { CanvasState } from "@/lib/canvas/store";
+import { isNote, type FlowCanvasNode } from "@/lib/canvas/types";
+import type { FlowProblem } from "@/lib/flow/validate";
+import { isLocale } from "@/lib/i18n/locale";
+import { getNodeDef } from "@/nodes";
+import { fieldErrors } from "./field-errors";
+import { RunNode } from "./run-node";
+import { FieldGroup } from "./schema-field";
+import { useCanvas, useCanvasStore } from "./store-context";
+
+const NO_PROBLEMS: FlowProblem[] = [];
+
+/** The id of the one selected node, or null when none or several are selected. */
+export function selectedNodeId(s: CanvasState): string | null {
+  let found: string | null = null;
+  for (const node of s.nodes) {
+    if (!node.selected) continue;
+    if (found) return null;
+    found = node.id;
+  }
+  return found;
+}
+
+/** Settings of the selected node, generated from its type's zod schema. */
+export function SettingsPanel({ flowId }: { flowId: string }) {
+  const t = useTranslations("settings");
+  const id = useCanvas(selectedNodeId);
+  if (!id) return <p className="muted small panel-empty">{t("selectNode")}</p>;
+  return <NodeSettings key={id} id={id} flowId={flowId} />;
+}
+
+function NodeSettings({ id, flowId }: { id: string; flowId: string }) {
+  const t = useTranslations("settings");
+  const tag = useLocale();
+  const locale = isLocale(tag) ? tag : "en";
+  const store = useCanvasStore();
+  // Type and data only: a new object while the node is dragged would re-render the form every frame.
+  const type = useCanvas((s) => s.nodes.find((n) => n.id === id)?.type);
+  const data = useCanvas((s) => s.nodes.find((n) => n.id === id)?.data);
+  const note = useCanvas((s) => {
+    const node = s.nodes.find((n) => n.id === id);
+    return node ? isNote(node) : false;
+  });
+  const problems = useCanvas((s) => s.problemsByNode[id]) ?? NO_PROBLEMS;
+  const def = type ? getNodeDef(type) : undefined;
+  const fields = useMemo(() => (def ? deriveFields(def.config) : []), [def]);
+  const errors = useMemo(() => fieldErrors(problems), [problems]);
+  if (!type || !data) return null;
+  if (note) return <p className="muted small panel-empty">{t("noteSelected")}</p>;
+  const { config, label } = data as FlowCanvasNode["data"];
+  const general = [...(errors[""] ?? []), ...Object.entries(errors).filter(([path]) => path && !fields.some((f) => path === f.key || path.startsWith(`${f.key}.`))).flatMap(([, m]) => m)];
+
+  return (
+    <div className="settings" data-testid="settings-panel" data-node-id={id}>
+      <div className="settings-head">
+        <input
+          className="rename"
+          value={label ?? ""}
+          placeholder={def?.ui.label[locale] ?? type}
+          aria-label={t("rename")}
+          onChange={(e) => store.getState().renameNode(id, e.target.value)}
+          data-testid="rename-node"
+        />
+        <p className="help">
+          {def ? def.ui.description[locale] : t("unknownType", { type })} · <code>{id}</code>
+        </p>
+      </div>
+      {general.length ? (
+        <ul className="field-errors node-problems" role="alert" data-testid="node-problems">
+          {general.map((m, i) => (
+            <li key={i}>{m}</li>
+          ))}
+        </ul>
+      ) : null}
+      {def ? (
+        <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
+          {fields.length ? null : <p className="muted small">{t("noSettings")}</p>}
+          <FieldGroup
+            fields={fields}
+            value={config}
+            path=""
+            ctx={{ nodeId: id, errors, root: config, templated: typeof def.inputs === "function" }}
+            onChange={(key, next) => store.getState().updateNodeConfig(id, { [key]: next })}
+          />
+        </form>
+      ) : null}
+      {def ? <RunNode flowId={flowId} nodeId={id} type={type} config={config} /> : null}
+    </div>
+  );
+}

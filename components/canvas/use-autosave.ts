@@ -1,0 +1,135 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { toDocument } from "@/lib/canvas/convert";
+import { validateFlow } from "@/lib/flow/validate";
+import type { Locale } from "@/lib/i18n/locale";
+import { nodeRegistry } from "@/nodes";
+import { useCanvas, useCanvasStore } from "./store-context";
+
+const DEBOUNCE_MS = 800;
+
+export type SaveStatus =
+  | { kind: "saved" }
+  | { kind: "dirty" }
+  | { kind: "saving" }
+  | { kind: "invalid"; count: number }
+  | { kind: "conflict" }
+  | { kind: "error"; message: string };
+
+export interface Autosave {
+  status: SaveStatus;
+  revision: number;
+  /** Saves now (cancelling the pending timer); true when the server holds what is on the canvas. */
+  saveNow(): Promise<boolean>;
+  /** After a conflict: load what the other tab saved, dropping local edits (download them first). */
+  reloadFromServer(): Promise<void>;
+}
+
+/**
+ * Saves the canvas ~800 ms after the last change with PATCH + expectedRevision. An invalid flow
+ * is not sent (the server would refuse it) and stays editable; a stale revision (409) stops
+ * autosave and reports a conflict rather than overwriting another tab's work.
+ * @example const { status, saveNow } = useAutosave(flow.id, flow.revision, locale);
+ */
+export function useAutosave(flowId: string, initialRevision: number, locale: Locale): Autosave {
+  const store = useCanvasStore();
+  const changeCount = useCanvas((s) => s.changeCount);
+  const [status, setStatus] = useState<SaveStatus>({ kind: "saved" });
+  const [revision, setRevision] = useState(initialRevision);
+  const revisionRef = useRef(initialRevision);
+  const savedCount = useRef(0);
+  const inflight = useRef<Promise<boolean> | null>(null);
+  const conflict = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const save = useCallback(async (): Promise<boolean> => {
+    if (conflict.current) return false;
+    if (inflight.current) await inflight.current;
+    const { nodes, edges, changeCount: count } = store.getState();
+    if (count === savedCount.current) return true;
+    const doc = toDocument(nodes, edges);
+    const local = validateFlow(doc, nodeRegistry, locale);
+    if (!local.ok) {
+      setStatus({ kind: "invalid", count: local.problems.length });
+      return false;
+    }
+    setStatus({ kind: "saving" });
+    const run = (async () => {
+      try {
+        const res = await fetch(`/api/v1/flows/${encodeURIComponent(flowId)}`, {
+          method: "PATCH",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ graph: doc, expectedRevision: revisionRef.current }),
+        });
+        const body = await res.json().catch(() => null);
+        if (res.status === 409) {
+          conflict.current = true;
+          setStatus({ kind: "conflict" });
+          return false;
+        }
+        if (res.status === 400 && Array.isArray(body?.error?.details?.problems)) {
+          setStatus({ kind: "invalid", count: body.error.details.problems.length });
+          return false;
+        }
+        if (!res.ok) {
+          setStatus({ kind: "error", message: body?.error?.message ?? `HTTP ${res.status}` });
+          return false;
+        }
+        revisionRef.current = body.flow.revision;
+        setRevision(body.flow.revision);
+        savedCount.current = count;
+        const current = store.getState().changeCount;
+        setStatus(current === count ? { kind: "saved" } : { kind: "dirty" });
+        return current === count;
+      } catch (error) {
+        setStatus({ kind: "error", message: (error as Error).message });
+        return false;
+      }
+    })();
+    inflight.current = run;
+    try {
+      return await run;
+    } finally {
+      inflight.current = null;
+    }
+  }, [flowId, locale, store]);
+
+  useEffect(() => {
+    if (changeCount === savedCount.current || conflict.current) return;
+    setStatus((s) => (s.kind === "saving" ? s : { kind: "dirty" }));
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void save(), DEBOUNCE_MS);
+    return () => clearTimeout(timer.current);
+  }, [changeCount, save]);
+
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (store.getState().changeCount !== savedCount.current) event.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [store]);
+
+  const saveNow = useCallback(async () => {
+    clearTimeout(timer.current);
+    return save();
+  }, [save]);
+
+  const reloadFromServer = useCallback(async () => {
+    const res = await fetch(`/api/v1/flows/${encodeURIComponent(flowId)}`);
+    const body = await res.json().catch(() => null);
+    if (!res.ok || !body?.flow) {
+      setStatus({ kind: "error", message: body?.error?.message ?? `HTTP ${res.status}` });
+      return;
+    }
+    store.getState().reset(body.flow.graph);
+    savedCount.current = store.getState().changeCount;
+    revisionRef.current = body.flow.revision;
+    setRevision(body.flow.revision);
+    conflict.current = false;
+    setStatus({ kind: "saved" });
+  }, [flowId, store]);
+
+  return { status, revision, saveNow, reloadFromServer };
+}
