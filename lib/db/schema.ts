@@ -188,3 +188,4 @@ export type RunStep = InferSelectModel<typeof runSteps>;
 export type NewRunStep = InferInsertModel<typeof runSteps>;
 export type Provider = InferSelectModel<typeof providers>;
 export type Setting = InferSelectModel<typeof settings>;
+export * from "./schema-knowledge";

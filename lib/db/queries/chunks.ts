@@ -1,0 +1,243 @@
+import "server-only";
+import { and, asc, eq, ilike, param, sql, type SQL } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import type { Embedder } from "@/lib/providers/types";
+import { keywordDocument } from "@/lib/rag/keywords";
+import type { Db } from "../client";
+import { dbCall } from "../errors";
+import { jsonSafe } from "../json";
+import { chunks, documents, knowledgeBases, type Chunk } from "../schema";
+import { vectorLiteral } from "./chunk-vectors";
+import { bumpContentVersion, claimKnowledgeBaseDimension } from "./knowledge-bases";
+
+/**
+ * Chunks: the pieces of a document that retrieval returns. Insertion is idempotent by
+ * (document, index), so a resumed ingestion never duplicates one. Edits, disabling and
+ * deletion bump the knowledge base's content version (retrieval caches key on it).
+ */
+
+/** A chunk as ingestion inserts it. */
+export interface NewChunkRow {
+  index: number;
+  text: string;
+  start: number;
+  parentText?: string | null;
+  page?: number | null;
+  embedding: number[];
+  metadata?: Record<string, unknown>;
+}
+
+/** A chunk without its vectors, for lists and the chunk editor. */
+export type ChunkView = Omit<Chunk, "embedding" | "keywords">;
+
+const view = {
+  id: chunks.id,
+  knowledgeBaseId: chunks.knowledgeBaseId,
+  documentId: chunks.documentId,
+  workspaceId: chunks.workspaceId,
+  index: chunks.index,
+  text: chunks.text,
+  parentText: chunks.parentText,
+  start: chunks.start,
+  page: chunks.page,
+  dims: chunks.dims,
+  enabled: chunks.enabled,
+  edited: chunks.edited,
+  metadata: chunks.metadata,
+  createdAt: chunks.createdAt,
+  updatedAt: chunks.updatedAt,
+};
+
+export const chunkNotFound = () => new AppError("not_found", { en: "Chunk not found.", zh: "找不到该分段。" }, 404);
+
+/**
+ * Inserts a batch of a document's chunks in one statement; chunks whose index already exists
+ * are skipped (ON CONFLICT DO NOTHING). The rows travel as a handful of array parameters
+ * unnested by the server — one short statement instead of thousands of bind parameters, about
+ * 3× faster on PostgreSQL. Keywords are segmented here in JavaScript. Returns how many rows
+ * were new.
+ * @example await insertChunks(db, { knowledgeBaseId, documentId, workspaceId }, rows);
+ */
+export async function insertChunks(
+  db: Db,
+  owner: { knowledgeBaseId: string; documentId: string; workspaceId: string },
+  rows: NewChunkRow[],
+  /** The vector index dimension to file the rows under, or null to wait for the index sync. */
+  dims: number | null = null,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const clean = jsonSafe(rows.map((r) => ({ text: r.text, parentText: r.parentText ?? null, metadata: JSON.stringify(r.metadata ?? {}) })));
+  const column = <T,>(pick: (row: NewChunkRow, i: number) => T) => param(rows.map(pick));
+  const inserted = await dbCall("insertChunks", () =>
+    db.execute<{ index: number }>(sql`
+      INSERT INTO chunks (knowledge_base_id, document_id, workspace_id, index, text, parent_text, start, page, keywords, embedding, dims, metadata)
+      SELECT ${owner.knowledgeBaseId}, ${owner.documentId}, ${owner.workspaceId}, u.index, u.text, u.parent_text, u.start, u.page,
+        to_tsvector('simple', u.keywords), u.embedding::vector, ${dims}::int, u.metadata::jsonb
+      FROM unnest(
+        ${column((r) => r.index)}::int[], ${column((_, i) => clean[i].text)}::text[], ${column((_, i) => clean[i].parentText)}::text[],
+        ${column((r) => r.start)}::int[], ${column((r) => r.page ?? null)}::int[], ${column((_, i) => keywordDocument(clean[i].text))}::text[],
+        ${column((r) => vectorLiteral(r.embedding))}::text[], ${column((_, i) => clean[i].metadata)}::text[]
+      ) AS u(index, text, parent_text, start, page, keywords, embedding, metadata)
+      ON CONFLICT (document_id, index) DO NOTHING
+      RETURNING index`),
+  );
+  return inserted.rows.length;
+}
+
+/**
+ * Which chunk indexes of a document in [from, to) exist, and whether each has its embedding
+ * (after a re-embed it does not). The texts are those stored — including a person's edits.
+ * @example const have = await chunkStates(db, docId, 0, 256);
+ */
+export async function chunkStates(
+  db: Db,
+  documentId: string,
+  from: number,
+  to: number,
+): Promise<Array<{ id: string; index: number; text: string; embedded: boolean }>> {
+  return dbCall("chunkStates", () =>
+    db
+      .select({ id: chunks.id, index: chunks.index, text: chunks.text, embedded: sql<boolean>`${chunks.embedding} is not null` })
+      .from(chunks)
+      .where(and(eq(chunks.documentId, documentId), sql`${chunks.index} >= ${from} and ${chunks.index} < ${to}`))
+      .orderBy(asc(chunks.index)),
+  );
+}
+
+/**
+ * Stores new vectors for existing chunks (re-embedding) in one statement; they wait outside
+ * the HNSW index until the next index sync.
+ * @example await setChunkEmbeddings(db, [{ id, embedding }]);
+ */
+export async function setChunkEmbeddings(db: Db, rows: Array<{ id: string; embedding: number[] }>): Promise<void> {
+  if (rows.length === 0) return;
+  const list = sql.join(
+    rows.map((r) => sql`(${r.id}, ${vectorLiteral(r.embedding)}::vector)`),
+    sql`, `,
+  );
+  await dbCall("setChunkEmbeddings", () =>
+    db.execute(sql`UPDATE chunks c SET embedding = v.embedding, dims = NULL, updated_at = now()
+      FROM (VALUES ${list}) AS v(id, embedding) WHERE c.id = v.id`),
+  );
+}
+
+/**
+ * A page of chunks of a knowledge base (or one document), in document order, optionally
+ * filtered by a text fragment (case-insensitive, taken literally).
+ * @example const { items, total } = await listChunks(db, "local", { knowledgeBaseId, documentId, search: "第十条", offset: 0, limit: 20 });
+ */
+export async function listChunks(
+  db: Db,
+  workspaceId: string,
+  opts: { knowledgeBaseId: string; documentId?: string; search?: string; offset?: number; limit?: number },
+): Promise<{ items: ChunkView[]; total: number }> {
+  const where: SQL[] = [eq(chunks.workspaceId, workspaceId), eq(chunks.knowledgeBaseId, opts.knowledgeBaseId)];
+  if (opts.documentId) where.push(eq(chunks.documentId, opts.documentId));
+  if (opts.search?.trim()) where.push(ilike(chunks.text, `%${opts.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  const limit = Math.min(Math.max(opts.limit ?? 20, 1), 200);
+  const offset = Math.max(opts.offset ?? 0, 0);
+  return dbCall("listChunks", async () => {
+    const [items, [{ total }]] = await Promise.all([
+      db
+        .select(view)
+        .from(chunks)
+        .where(and(...where))
+        .orderBy(asc(chunks.documentId), asc(chunks.index))
+        .limit(limit)
+        .offset(offset),
+      db.select({ total: sql<number>`count(*)::int` }).from(chunks).where(and(...where)),
+    ]);
+    return { items, total };
+  });
+}
+
+/**
+ * One chunk of the workspace, or null.
+ * @example const chunk = await getChunkById(db, "local", id);
+ */
+export async function getChunkById(db: Db, workspaceId: string, id: string): Promise<ChunkView | null> {
+  const rows = await dbCall("getChunkById", () =>
+    db.select(view).from(chunks).where(and(eq(chunks.workspaceId, workspaceId), eq(chunks.id, id))).limit(1),
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Replaces a chunk's text: keywords are recomputed and the chunk is re-embedded at once with the
+ * knowledge base's embedder (passed in), so its new words are findable immediately.
+ * @example await updateChunkText(db, embedder, "local", chunkId, "修改后的内容");
+ */
+export async function updateChunkText(db: Db, embedder: Embedder, workspaceId: string, id: string, text: string): Promise<ChunkView> {
+  const current = await getChunkById(db, workspaceId, id);
+  if (!current) throw chunkNotFound();
+  const clean = jsonSafe(text).trim();
+  if (!clean) {
+    throw new AppError("validation", { en: "A chunk cannot be empty; disable or delete it instead.", zh: "分段内容不能为空；如需移除，请停用或删除该分段。" }, 400);
+  }
+  const [vector] = await embedder.embed([clean]);
+  await claimKnowledgeBaseDimension(db, current.knowledgeBaseId, vector.length);
+  // The edit enters the HNSW index directly: one row costs milliseconds.
+  const rows = await dbCall("updateChunkText", () =>
+    db
+      .update(chunks)
+      .set({
+        text: clean,
+        keywords: sql`to_tsvector('simple', ${keywordDocument(clean)})`,
+        embedding: sql`${vectorLiteral(vector)}::vector`,
+        dims: vector.length,
+        edited: true,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(chunks.workspaceId, workspaceId), eq(chunks.id, id)))
+      .returning(view),
+  );
+  if (!rows[0]) throw chunkNotFound();
+  await bumpContentVersion(db, current.knowledgeBaseId);
+  return rows[0];
+}
+
+/**
+ * Hides a chunk from retrieval (or shows it again) without deleting it.
+ * @example await setChunkEnabled(db, "local", chunkId, false);
+ */
+export async function setChunkEnabled(db: Db, workspaceId: string, id: string, enabled: boolean): Promise<void> {
+  const rows = await dbCall("setChunkEnabled", () =>
+    db
+      .update(chunks)
+      .set({ enabled, updatedAt: sql`now()` })
+      .where(and(eq(chunks.workspaceId, workspaceId), eq(chunks.id, id)))
+      .returning({ kb: chunks.knowledgeBaseId }),
+  );
+  if (!rows[0]) throw chunkNotFound();
+  await bumpContentVersion(db, rows[0].kb);
+}
+
+/**
+ * Deletes a chunk. Its document's counts shrink with it, so a later re-embed does not bring it
+ * back. Returns false if there was none.
+ * @example await deleteChunk(db, "local", chunkId);
+ */
+export async function deleteChunk(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  return dbCall("deleteChunk", () =>
+    db.transaction(async (tx) => {
+      const rows = await tx
+        .delete(chunks)
+        .where(and(eq(chunks.workspaceId, workspaceId), eq(chunks.id, id)))
+        .returning({ kb: chunks.knowledgeBaseId, doc: chunks.documentId, embedded: sql<boolean>`${chunks.embedding} is not null` });
+      if (!rows[0]) return false;
+      await tx
+        .update(documents)
+        .set({
+          chunkCount: sql`greatest(${documents.chunkCount} - 1, 0)`,
+          chunksEmbedded: rows[0].embedded ? sql`greatest(${documents.chunksEmbedded} - 1, 0)` : sql`${documents.chunksEmbedded}`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(documents.id, rows[0].doc));
+      await tx
+        .update(knowledgeBases)
+        .set({ contentVersion: sql`${knowledgeBases.contentVersion} + 1`, updatedAt: sql`now()` })
+        .where(eq(knowledgeBases.id, rows[0].kb));
+      return true;
+    }),
+  );
+}

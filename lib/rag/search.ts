@@ -1,0 +1,256 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { dbCall } from "@/lib/db/errors";
+import { vectorLiteral } from "@/lib/db/queries/chunk-vectors";
+import { getKnowledgeBasesByIds } from "@/lib/db/queries/knowledge-bases";
+import type { KnowledgeBase, RetrievalMode } from "@/lib/db/schema";
+import { keywordQuery } from "@/lib/rag/keywords";
+import type { DocumentChunk } from "@/nodes/ports";
+import { fuseRankings, similarityFromDistance } from "./fusion";
+
+/**
+ * Hybrid retrieval over one or more knowledge bases: vector search (pgvector HNSW, cosine) and
+ * keyword search (tsvector + GIN over jieba/bigram/stemmed tokens), fused by weighted
+ * reciprocal rank fusion. Knowledge bases sharing an embedder are searched in one SQL query
+ * (`knowledge_base_id IN (…)`); different embedders run in parallel (Promise.all).
+ *
+ * Only chunks of documents whose status is "ready" and that are enabled are ever returned: a
+ * document being ingested is invisible until its last chunk is stored.
+ */
+
+export interface SearchRequest {
+  workspaceId: string;
+  knowledgeBaseIds: string[];
+  query: string;
+  /** The query's vector for every knowledge base (when they share one embedder)… */
+  queryEmbedding?: number[];
+  /** …or per knowledge base id (when their embedders differ). KBs without one: keyword only. */
+  queryEmbeddings?: Record<string, number[]>;
+  topK: number;
+  /** 0..1 — see lib/rag/fusion.ts for the scale of each mode. */
+  scoreThreshold?: number;
+  mode?: RetrievalMode;
+  weights?: { vector: number; keyword: number };
+  filter?: { documentIds?: string[]; tags?: string[] };
+  /** Candidates each retriever contributes before fusion (default max(4·topK, 40)). */
+  candidates?: number;
+}
+
+export interface RetrievedChunk {
+  id: string;
+  knowledgeBaseId: string;
+  documentId: string;
+  documentName: string;
+  text: string;
+  /** The enclosing parent passage (parent-child chunking): what an LLM should be given. */
+  parentText: string | null;
+  index: number;
+  start: number;
+  page: number | null;
+  metadata: Record<string, unknown>;
+  /** Cosine similarity 0..1, or null when vector search did not return the chunk. */
+  vectorScore: number | null;
+  /** ts_rank normalised to 0..1 (rank / (rank + 1)), or null when keywords did not match. */
+  keywordScore: number | null;
+  /** The score ranking and the threshold use (0..1): fused RRF in hybrid mode. */
+  fusedScore: number;
+  /** 1-based position in the results. */
+  rank: number;
+}
+
+interface Candidate {
+  id: string;
+  score: number;
+}
+
+/**
+ * Searches knowledge bases of a workspace. Unknown or foreign knowledge base ids are ignored.
+ * @example
+ * const hits = await searchKnowledgeBases(db, { workspaceId: "local", knowledgeBaseIds: [kb.id], query: "统计调查项目",
+ *   queryEmbedding: (await embedder.embed(["统计调查项目"]))[0], topK: 5, mode: "hybrid" });
+ */
+export async function searchKnowledgeBases(db: Db, request: SearchRequest): Promise<RetrievedChunk[]> {
+  const mode = request.mode ?? "hybrid";
+  const weights = request.weights ?? { vector: 1, keyword: 1 };
+  const topK = Math.max(1, Math.floor(request.topK));
+  const limit = Math.max(request.candidates ?? 0, topK * 4, 40);
+  const kbs = await getKnowledgeBasesByIds(db, request.workspaceId, [...new Set(request.knowledgeBaseIds)]);
+  if (kbs.length === 0 || !request.query.trim()) return [];
+
+  const groups = mode === "keyword" ? [] : vectorGroups(kbs, request);
+  const terms = mode === "vector" ? [] : keywordQuery(request.query);
+  const [keywordHits, ...vectorHits] = await Promise.all([
+    terms.length ? keywordSearch(db, request, kbs, terms, limit) : Promise.resolve([]),
+    ...groups.map((g) => vectorSearch(db, request, g.kbs, g.vector, limit)),
+  ]);
+  // Several embedders: their cosine similarities are merged into one vector ranking.
+  const vectorRanked = vectorHits.flat().sort((a, b) => b.score - a.score);
+  const vectorScore = new Map(vectorRanked.map((c) => [c.id, c.score]));
+  const keywordScore = new Map(keywordHits.map((c) => [c.id, c.score]));
+
+  const fused =
+    mode === "hybrid"
+      ? fuseRankings([
+          { weight: weights.vector, ids: vectorRanked.map((c) => c.id) },
+          { weight: weights.keyword, ids: keywordHits.map((c) => c.id) },
+        ])
+      : mode === "vector"
+        ? vectorRanked
+        : keywordHits;
+  const threshold = request.scoreThreshold ?? 0;
+  const chosen = fused.filter((c) => c.score >= threshold).slice(0, topK);
+  if (chosen.length === 0) return [];
+
+  const details = await chunkDetails(db, request.workspaceId, chosen.map((c) => c.id));
+  return chosen.flatMap((c, i) => {
+    const d = details.get(c.id);
+    if (!d) return [];
+    return [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rank: i + 1 }];
+  });
+}
+
+/** Knowledge bases grouped by (embedder, dimension): one SQL query per group. */
+function vectorGroups(kbs: KnowledgeBase[], request: SearchRequest): Array<{ kbs: KnowledgeBase[]; vector: number[] }> {
+  const groups = new Map<string, { kbs: KnowledgeBase[]; vector: number[] }>();
+  for (const kb of kbs) {
+    const vector = request.queryEmbeddings?.[kb.id] ?? request.queryEmbedding;
+    if (!kb.dimension || !vector || vector.length !== kb.dimension) continue;
+    const key = `${kb.embeddingProvider}\u0000${kb.embeddingModel}\u0000${kb.dimension}`;
+    const group = groups.get(key) ?? { kbs: [], vector };
+    group.kbs.push(kb);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The chunk filter shared by both retrievers: workspace, knowledge bases, enabled, ready
+ * documents, filters. The documents part is `= ANY(ARRAY(subquery))` — an init plan evaluated
+ * once — rather than `IN (subquery)`, which the planner turns into a join and then sorts every
+ * chunk instead of walking the HNSW index in distance order; and it is wrapped in `IS TRUE` so
+ * it stays a row filter, instead of a bitmap over every chunk of those documents ANDed with
+ * the keyword index (measured: 2 ms of an 8 ms keyword query on 8.7k chunks).
+ */
+function visible(request: SearchRequest, kbs: KnowledgeBase[]): SQL {
+  const ids = sql.join(
+    kbs.map((kb) => sql`${kb.id}`),
+    sql`, `,
+  );
+  const docFilters: SQL[] = [sql`d.knowledge_base_id IN (${ids})`, sql`d.status = 'ready'`];
+  const { documentIds, tags } = request.filter ?? {};
+  if (documentIds) docFilters.push(documentIds.length ? sql`d.id IN (${sql.join(documentIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`);
+  if (tags?.length) docFilters.push(sql`d.tags && ARRAY[${sql.join(tags.map((t) => sql`${t}`), sql`, `)}]::text[]`);
+  return sql`c.workspace_id = ${request.workspaceId} AND c.knowledge_base_id IN (${ids}) AND c.enabled
+    AND (c.document_id = ANY(ARRAY(SELECT d.id FROM documents d WHERE ${sql.join(docFilters, sql` AND `)}))) IS TRUE`;
+}
+
+/**
+ * Nearest neighbours in two branches: chunks in the dimension's HNSW index (the planner uses
+ * it: `WHERE dims = D ORDER BY embedding::vector(D) <=> q LIMIT n`) and chunks still waiting
+ * for the index (exact scan; normally none). Iterative index scans keep filtered queries
+ * returning n rows.
+ */
+async function vectorSearch(db: Db, request: SearchRequest, kbs: KnowledgeBase[], vector: number[], limit: number): Promise<Candidate[]> {
+  const rows = await dbCall("vectorSearch", () =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('hnsw.ef_search', '64', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
+      return (await tx.execute<{ id: string; distance: number }>(vectorCandidatesSql(request, kbs, vector, limit))).rows;
+    }),
+  );
+  return rows
+    .map((r) => ({ id: r.id, score: similarityFromDistance(Number(r.distance)) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit);
+}
+
+/**
+ * The vector candidates statement for knowledge bases sharing one embedder (exported so tests
+ * can EXPLAIN exactly what runs).
+ * @example await db.execute(sql`EXPLAIN ${vectorCandidatesSql(request, kbs, vector, 40)}`);
+ */
+export function vectorCandidatesSql(request: SearchRequest, kbs: KnowledgeBase[], vector: number[], limit: number): SQL {
+  const d = sql.raw(String(Math.floor(kbs[0].dimension as number)));
+  const q = sql`${vectorLiteral(vector)}::vector(${d})`;
+  const where = visible(request, kbs);
+  return sql`
+    (SELECT c.id, (c.embedding::vector(${d}) <=> ${q})::float8 AS distance FROM chunks c
+      WHERE c.dims = ${d} AND ${where} ORDER BY c.embedding::vector(${d}) <=> ${q} LIMIT ${limit})
+    UNION ALL
+    (SELECT c.id, (c.embedding::vector(${d}) <=> ${q})::float8 AS distance FROM chunks c
+      WHERE c.dims IS NULL AND c.embedding IS NOT NULL AND ${where} ORDER BY 2 LIMIT ${limit})`;
+}
+
+/**
+ * Keyword search: the query's terms OR-ed into a tsquery, matched through the GIN index and
+ * ranked by ts_rank (term frequency, normalised by document length and to 0..1). ts_rank_cd
+ * (cover density) ranked no better on our fixtures and cost 3× as much (14 vs 5 ms per query
+ * on 8.7k SQuAD chunks, PostgreSQL).
+ */
+async function keywordSearch(db: Db, request: SearchRequest, kbs: KnowledgeBase[], terms: string[], limit: number): Promise<Candidate[]> {
+  const tsquery = terms.map((t) => `'${t.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`).join(" | ");
+  const rows = await dbCall("keywordSearch", () =>
+    db.execute<{ id: string; score: number }>(sql`
+      SELECT c.id, ts_rank(c.keywords, q, 1 | 32)::float8 AS score
+      FROM chunks c, to_tsquery('simple', ${tsquery}) q
+      WHERE c.keywords @@ q AND ${visible(request, kbs)}
+      ORDER BY score DESC, c.id LIMIT ${limit}`),
+  );
+  return rows.rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+}
+
+type ChunkDetails = Omit<RetrievedChunk, "vectorScore" | "keywordScore" | "fusedScore" | "rank">;
+
+async function chunkDetails(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, ChunkDetails>> {
+  const rows = await dbCall("chunkDetails", () =>
+    db.execute<{
+      id: string;
+      knowledge_base_id: string;
+      document_id: string;
+      document_name: string;
+      text: string;
+      parent_text: string | null;
+      index: number;
+      start: number;
+      page: number | null;
+      metadata: Record<string, unknown>;
+    }>(sql`SELECT c.id, c.knowledge_base_id, c.document_id, d.name AS document_name, c.text, c.parent_text, c.index, c.start, c.page, c.metadata
+      FROM chunks c JOIN documents d ON d.id = c.document_id
+      WHERE c.workspace_id = ${workspaceId} AND c.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`),
+  );
+  return new Map(
+    rows.rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        knowledgeBaseId: r.knowledge_base_id,
+        documentId: r.document_id,
+        documentName: r.document_name,
+        text: r.text,
+        parentText: r.parent_text,
+        index: r.index,
+        start: r.start,
+        page: r.page,
+        metadata: r.metadata ?? {},
+      },
+    ]),
+  );
+}
+
+/**
+ * Retrieved chunks as the `documents` port carries them (nodes/ports.ts): the text an LLM
+ * should see (the parent passage in parent-child mode) plus provenance for citations.
+ * @example return { documents: toDocumentChunks(hits) };
+ */
+export function toDocumentChunks(hits: RetrievedChunk[]): DocumentChunk[] {
+  return hits.map((h) => ({
+    id: h.id,
+    text: h.parentText ?? h.text,
+    documentId: h.documentId,
+    documentName: h.documentName,
+    knowledgeBaseId: h.knowledgeBaseId,
+    position: h.index,
+    score: h.fusedScore,
+    metadata: { ...h.metadata, chunkText: h.text, start: h.start, page: h.page, vectorScore: h.vectorScore, keywordScore: h.keywordScore, rank: h.rank },
+  }));
+}

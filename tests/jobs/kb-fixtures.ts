@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { Client } from "pg";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Db } from "@/lib/db/client";
+import { createDocument } from "@/lib/db/queries/documents";
+import { createKnowledgeBase } from "@/lib/db/queries/knowledge-bases";
+import { createEmbedder, offlineProvider, ProviderError } from "@/lib/providers";
+import type { Embedder } from "@/lib/providers/types";
+import { createFileStore, type FileStore } from "@/lib/storage/files";
+import type { ChunkingSettings } from "@/lib/rag/types";
+
+/** Shared set-up for the knowledge-base tests: temp file stores, KBs, counting embedders. */
+
+export const FIXTURES = "/work/shared/fixtures/docs";
+export const WS = "local";
+
+export async function tempFileStore(): Promise<{ files: FileStore; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "trellis-files-"));
+  return { files: createFileStore(dir), dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The offline embedder, counting calls and texts so tests can prove what was (not) re-embedded. */
+export function countingEmbedder(opts: { failAfterCalls?: number; delayMs?: number } = {}): Embedder & { calls: number; texts: number } {
+  const inner = createEmbedder(offlineProvider);
+  const counter = {
+    provider: inner.provider,
+    model: inner.model,
+    calls: 0,
+    texts: 0,
+    async embed(texts: string[], signal?: AbortSignal) {
+      if (opts.failAfterCalls !== undefined && counter.calls >= opts.failAfterCalls) {
+        throw new ProviderError("PROVIDER_UNREACHABLE", { en: "embedder down (test)", zh: "向量服务不可用（测试）" });
+      }
+      counter.calls += 1;
+      counter.texts += texts.length;
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      return inner.embed(texts, signal);
+    },
+  };
+  return counter;
+}
+
+export async function newKb(db: Db, name = "kb", chunking?: ChunkingSettings) {
+  return createKnowledgeBase(db, WS, { name, embeddingProvider: "offline", embeddingModel: "offline-hash-embedder", chunking });
+}
+
+export async function addText(db: Db, files: FileStore, kbId: string, name: string, text: string, tags?: string[]) {
+  const { document } = await createDocument(db, files, WS, kbId, { name, bytes: new TextEncoder().encode(text), tags });
+  return document;
+}
+
+/** A scratch PostgreSQL database with pgvector (for pg-boss, which needs a URL), dropped by `drop`. */
+export async function scratchPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `trellis_test_jobs_${randomBytes(4).toString("hex")}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const setup = new Client({ connectionString: u.toString() });
+  await setup.connect();
+  await setup.query("SET client_min_messages = warning");
+  await setup.query("CREATE EXTENSION IF NOT EXISTS vector");
+  await setup.end();
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
