@@ -2,6 +2,37 @@ const createNextIntlPlugin = require("next-intl/plugin");
 
 const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
+/**
+ * Content-Security-Policy of the studio (C9/C16). Next.js without nonces inlines its bootstrap and
+ * RSC payload scripts (`self.__next_f.push(…)`) and React sets inline styles, hence
+ * 'unsafe-inline' for scripts and styles; everything else is same-origin only. Pages are never
+ * framed (frame-ancestors 'none' + X-Frame-Options DENY).
+ * Public chat pages and the embed widget (later) must differ: they are framed by the allow-listed
+ * origins of their bot (C17), so they will get their own `headers()` entry with
+ * `frame-ancestors <allowed origins>` and no X-Frame-Options.
+ */
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join("; ");
+
+/** Sent with every response, API included. No Access-Control-* headers anywhere: the API is same-origin only. */
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Content-Security-Policy", value: contentSecurityPolicy },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
@@ -9,6 +40,9 @@ const nextConfig = {
   poweredByHeader: false,
   // Lets parallel builds (several worktrees' e2e runs on one machine) use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
 };
 
 module.exports = withNextIntl(nextConfig);

@@ -16,6 +16,14 @@ const envSchema = z.object({
   TRELLIS_SECRET_KEY: z.string().min(32).optional(),
   /** Where a local Ollama answers; probed at start to choose the default provider. */
   OLLAMA_BASE_URL: z.string().url().default("http://127.0.0.1:11434"),
+  /** Per-file upload limit of knowledge bases, in MB (default 50). */
+  TRELLIS_MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(50),
+  /**
+   * Comma-separated origins that may call the API from their pages (exact scheme://host[:port]).
+   * Unset: none — the API sends no CORS headers. "*" is refused at production start (C9/C18,
+   * lib/security/boot-checks.ts). Read by the cross-origin surfaces (public bots) when they land.
+   */
+  TRELLIS_CORS_ORIGINS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -30,6 +38,7 @@ export function env(): Env {
     TRELLIS_SECRET_KEY: process.env.TRELLIS_SECRET_KEY || undefined,
     OLLAMA_BASE_URL: process.env.OLLAMA_BASE_URL || undefined,
     DATA_DIR: process.env.DATA_DIR || undefined,
+    TRELLIS_MAX_UPLOAD_MB: process.env.TRELLIS_MAX_UPLOAD_MB || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);

@@ -8,6 +8,20 @@ import { buildPlan, type NodeSlot, type RunPlan } from "./plan";
 import { formatDuration, runMessages } from "./run-messages";
 import { defaultLimits, type Answer, type RunError, type RunEvent, type RunLimits, type RunOptions } from "./types";
 
+/** A node output larger than `maxOutputBytes` ends the run. */
+const outputTooLarge = {
+  en: '"{node}" produced an output "{port}" of {size} bytes, more than one variable may hold ({n} bytes, limit: maxOutputBytes); the run was stopped.',
+  zh: "“{node}”的输出“{port}”有 {size} 字节，超过单个变量的上限（{n} 字节，限制：maxOutputBytes），运行已停止。",
+};
+/** UTF-8 bytes of a string, of its JSON otherwise: the size as stored and sent (C14). */
+function byteSize(value: unknown): number {
+  try {
+    return Buffer.byteLength(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
+  } catch {
+    return 0; // Not JSON (a cycle): nothing can grow without bound through it.
+  }
+}
+
 /** A node whose `run` is in flight. */
 interface Execution {
   slot: NodeSlot;
@@ -175,9 +189,12 @@ export class FlowRun {
     if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
       return this.onError(exec, new AppError("NODE_FAILED", runMessages.badOutputs));
     }
+    const values = outputs as Record<string, unknown>;
+    const big = Object.entries(values).find(([, value]) => byteSize(value) > this.limits.maxOutputBytes);
+    const vars = big && { node: exec.slot.checked.name, port: big[0], size: byteSize(big[1]), n: this.limits.maxOutputBytes };
+    if (vars && !exec.settled && !this.finished) return this.stop("LIMIT_EXCEEDED", formatMessage(outputTooLarge, this.locale, vars));
     if (!this.settle(exec)) return;
     const { slot } = exec;
-    const values = outputs as Record<string, unknown>;
     slot.state = "done";
     const def = slot.checked.def;
     this.push({ type: "node-finished", at: this.epoch(), nodeId: slot.id, nodeType: def.type, outputs: values, durationMs: this.mono() - exec.startedAt });

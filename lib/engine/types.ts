@@ -17,9 +17,15 @@ export interface RunLimits {
   maxRunMs: number;
   /** Default cap for one node, in ms (LLM calls included). */
   nodeTimeoutMs: number;
+  /**
+   * Largest value one node output (one variable) may hold, in bytes: UTF-8 length of a string,
+   * of its JSON otherwise (C14). 1 MiB: what the HTTP node (default maxBytes) and the code node
+   * may deliver, where Dify caps variables at 200 KB, which would fail ordinary web pages.
+   */
+  maxOutputBytes: number;
 }
 
-export const defaultLimits: RunLimits = { maxSteps: 500, maxRunMs: 1_200_000, nodeTimeoutMs: 300_000 };
+export const defaultLimits: RunLimits = { maxSteps: 500, maxRunMs: 1_200_000, nodeTimeoutMs: 300_000, maxOutputBytes: 1024 * 1024 };
 
 export interface RunOptions {
   registry: NodeRegistry;

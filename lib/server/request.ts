@@ -2,6 +2,7 @@ import "server-only";
 import { ZodError, type z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from "@/lib/i18n/locale";
+import { redactLogArgs } from "@/lib/security/redact";
 
 
 /** The workspace every object belongs to until accounts arrive; the one seam where auth will plug in. */
@@ -69,7 +70,8 @@ export function errorResponse(error: unknown, locale: Locale): Response {
     : error instanceof ZodError
       ? zodToAppError(error)
       : new AppError("internal", { en: "Something went wrong on the server.", zh: "服务器出错了。" }, 500);
-  if (appError.status >= 500) console.error("[trellis]", error);
+  // Redacted (C24): an error may quote a request header or a URL with a token in it.
+  if (appError.status >= 500) console.error(...redactLogArgs(["[trellis]", error]));
   return Response.json(appError.toJSON(locale), { status: appError.status });
 }
 

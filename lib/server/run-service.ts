@@ -5,6 +5,7 @@ import { createRun, finishRun, saveRunSteps } from "@/lib/db/queries/runs";
 import { runFlow } from "@/lib/engine/run-flow";
 import type { EngineServices, RunEvent } from "@/lib/engine/types";
 import type { FlowDocument } from "@/lib/flow/schema";
+import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
 import { createChatModel } from "@/lib/providers";
 import { sharedSandbox } from "@/lib/sandbox";
@@ -55,11 +56,24 @@ export function startFlowRun(request: FlowRunRequest): { runId: string; events: 
   const { db, workspaceId } = request;
   const created = createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: request.input });
   created.catch(() => undefined);
-  const writer = new TraceWriter(async (steps) => {
-    await created;
-    await saveRunSteps(db, runId, steps);
-  });
   const controller = new AbortController();
+  // C22: when the trace can no longer be stored (database unreachable), the run stops at once
+  // and ends "failed" with the database's message instead of running on unrecorded.
+  let storageLost: AppError | undefined;
+  const writer = new TraceWriter(
+    async (steps) => {
+      await created;
+      await saveRunSteps(db, runId, steps);
+    },
+    500,
+    {
+      onSaveError: (error) => {
+        if (storageLost || !isAppError(error) || error.status !== 503) return;
+        storageLost = error;
+        controller.abort(error);
+      },
+    },
+  );
   const onAbort = () => controller.abort(request.signal?.reason);
   request.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -74,9 +88,10 @@ export function startFlowRun(request: FlowRunRequest): { runId: string; events: 
         locale: request.locale,
         signal: controller.signal,
       })) {
-        writer.observe(event);
-        if (event.type === "run-finished") last = event;
-        yield event;
+        const out: RunEvent = storageLost && event.type === "run-finished" ? { ...event, status: "failed", error: { code: "DATABASE_UNAVAILABLE", message: storageLost.messageIn(request.locale) } } : event;
+        writer.observe(out);
+        if (out.type === "run-finished") last = out;
+        yield out;
       }
     } finally {
       request.signal?.removeEventListener("abort", onAbort);

@@ -1,5 +1,6 @@
 import "server-only";
 import type { RunEvent } from "@/lib/engine/types";
+import { redactSecrets } from "@/lib/security/redact";
 
 export interface TraceStep {
   seq: number;
@@ -13,10 +14,22 @@ export interface TraceStep {
   durationMs: number | null;
 }
 
+export interface TraceWriterOptions {
+  /** Secret values to mask wherever they appear (besides credential-named keys and bearer tokens). */
+  knownSecrets?: () => readonly string[];
+  /** Called when a batch could not be saved (the database went away): the run may decide to stop. */
+  onSaveError?: (error: unknown) => void;
+}
+
 /**
  * Turns run events into per-node trace steps and saves them in batches: at most one write per
  * interval, never one per token, and never on the path of the first token. Streamed text is kept
  * in the step's outputs as `partial`, so an answer cut off by a dying model server stays visible.
+ *
+ * What is saved is redacted (C24): credentials in inputs, outputs and error messages (an HTTP
+ * node's `Authorization` header, a bearer token in a prompt, any of `knownSecrets`) are replaced
+ * by "[redacted]" before `save` sees them. The live events are not changed: the person running
+ * the flow sees their own values; the stored trace, read later and by others, does not keep them.
  */
 export class TraceWriter {
   private readonly steps = new Map<string, TraceStep>();
@@ -28,6 +41,7 @@ export class TraceWriter {
   constructor(
     private readonly save: (steps: TraceStep[]) => Promise<void>,
     private readonly intervalMs = 500,
+    private readonly options: TraceWriterOptions = {},
   ) {}
 
   observe(event: RunEvent): void {
@@ -62,8 +76,27 @@ export class TraceWriter {
     this.timer = undefined;
     const batch = [...this.dirty].map((id) => this.steps.get(id)!).filter(Boolean);
     this.dirty.clear();
-    if (batch.length) this.writing = this.writing.catch(() => undefined).then(() => this.save(batch.map((s) => ({ ...s }))));
+    if (batch.length) {
+      this.writing = this.writing
+        .catch(() => undefined)
+        .then(() => this.save(batch.map((s) => this.redacted(s))))
+        .catch((error: unknown) => {
+          this.options.onSaveError?.(error);
+          throw error;
+        });
+    }
     await this.writing;
+  }
+
+  /** A copy of the step as it may be stored: no credentials in inputs, outputs or the error. */
+  private redacted(step: TraceStep): TraceStep {
+    const known = this.options.knownSecrets?.() ?? [];
+    return {
+      ...step,
+      inputs: redactSecrets(step.inputs, known),
+      outputs: redactSecrets(step.outputs, known),
+      error: step.error ? redactSecrets(step.error, known) : null,
+    };
   }
 
   private put(step: TraceStep): void {

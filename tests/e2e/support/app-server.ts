@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,7 +24,8 @@ export async function startApp(opts: { ollamaBaseUrl: string; env?: Record<strin
   let output = "";
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, OLLAMA_BASE_URL: opts.ollamaBaseUrl, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
+    // Production start refuses a missing or sample TRELLIS_SECRET_KEY (C18): each app gets a random one.
+    env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, OLLAMA_BASE_URL: opts.ollamaBaseUrl, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", TRELLIS_SECRET_KEY: randomBytes(36).toString("base64"), ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (output += d));

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { createProvider, listProvidersByWorkspaceId, setDefaultProvider } from "@/lib/db/queries/providers";
+import { checkProviderUrl } from "@/lib/security/provider-url";
 import { builtinProviders, providerStatus } from "@/lib/server/providers";
 import { parseJson, route } from "@/lib/server/request";
 import { createProviderSchema } from "./schema";
@@ -14,8 +15,10 @@ export const GET = route(async (_req, ctx) => {
   return Response.json({ providers: stored, builtin, status });
 });
 
+/** Creates a provider; its base URL passes the provider SSRF check first (no metadata, no link-local). */
 export const POST = route(async (req, ctx) => {
   const { isDefault, ...input } = await parseJson(req, createProviderSchema);
+  if (input.baseUrl) await checkProviderUrl(input.baseUrl);
   const db = await getDb();
   const provider = await createProvider(db, ctx.workspaceId, input);
   if (isDefault) await setDefaultProvider(db, ctx.workspaceId, provider.id);

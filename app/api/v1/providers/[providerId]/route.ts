@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { deleteProviderById, setDefaultProvider, updateProvider } from "@/lib/db/queries/providers";
+import { checkProviderUrl } from "@/lib/security/provider-url";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { updateProviderSchema } from "../schema";
 
@@ -7,8 +8,10 @@ export const dynamic = "force-dynamic";
 type Params = { providerId: string };
 const PROVIDER = { en: "Model provider", zh: "该模型服务" };
 
+/** Updates a provider; a new base URL passes the provider SSRF check first. */
 export const PATCH = route<Params>(async (req, ctx, { providerId }) => {
   const { isDefault, ...patch } = await parseJson(req, updateProviderSchema);
+  if (patch.baseUrl) await checkProviderUrl(patch.baseUrl);
   const db = await getDb();
   const provider = await updateProvider(db, ctx.workspaceId, providerId, patch);
   if (!provider) throw notFound(PROVIDER);

@@ -1,0 +1,12 @@
+/**
+ * Next.js start-up hook: `register()` runs once when a server instance starts, before it takes
+ * requests. Production start refuses insecure defaults here (C18, lib/security/boot-checks.ts),
+ * so a misconfigured server never listens at all.
+ * @example NODE_ENV=production TRELLIS_SECRET_KEY=changeme npm start // exits 1, naming TRELLIS_SECRET_KEY
+ */
+export async function register(): Promise<void> {
+  // The checks read process.env and may exit the process: Node.js runtime only, never Edge.
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { enforceBootChecks } = await import("./lib/security/boot-checks");
+  enforceBootChecks();
+}
