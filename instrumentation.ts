@@ -1,7 +1,7 @@
 /**
  * Next.js start-up hook: `register()` runs once when a server instance starts, before it takes
  * requests. Production start refuses insecure defaults here (C18, lib/security/boot-checks.ts),
- * so a misconfigured server never listens at all.
+ * so a misconfigured server never listens at all; then unfinished ingestion resumes.
  * @example NODE_ENV=production TRELLIS_SECRET_KEY=changeme npm start // exits 1, naming TRELLIS_SECRET_KEY
  */
 export async function register(): Promise<void> {
@@ -9,4 +9,8 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { enforceBootChecks } = await import("./lib/security/boot-checks");
   enforceBootChecks();
+  // Resume ingestion left unfinished by a previous process (killed, restarted) right away,
+  // rather than on the first request that touches a knowledge base.
+  const { startBackgroundWork } = await import("./lib/server/knowledge");
+  void startBackgroundWork().catch((error: unknown) => console.error("[trellis] ingestion worker did not start", error));
 }

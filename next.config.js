@@ -35,8 +35,9 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // PGlite ships WASM and data files that must be loaded from node_modules at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-pgvector", "@node-rs/jieba", "pg"],
+  // Loaded from node_modules at run time: PGlite ships WASM and data files, pdf.js its worker
+  // script, QuickJS its WASM, jieba a native addon — bundled copies cannot find them.
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-pgvector", "@node-rs/jieba", "pg", "pg-boss", "pdf-parse", "pdfjs-dist", "quickjs-emscripten"],
   poweredByHeader: false,
   // Lets parallel builds (several worktrees' e2e runs on one machine) use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",

@@ -11,6 +11,7 @@ export const metadata: Metadata = { title: "Trellis", description: "Visual RAG w
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
   const t = await getTranslations("app");
+  const tk = await getTranslations("knowledge");
   return (
     <html lang={locale === "zh" ? "zh-CN" : "en"}>
       <body>
@@ -24,6 +25,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             </Link>
             <nav className="topnav">
               <Link href="/">{t("nav.flows")}</Link>
+              <Link href="/knowledge">{tk("nav")}</Link>
               <Link href="/settings">{t("nav.settings")}</Link>
             </nav>
             <LanguageSwitcher current={locale === "zh" ? "zh" : "en"} label={t("language")} />

@@ -12,6 +12,7 @@ import { sharedSandbox } from "@/lib/sandbox";
 import { createGuardedFetch } from "@/lib/security/ssrf";
 import type { RunInput } from "@/nodes/context";
 import { nodeRegistry } from "@/nodes";
+import { retrieveForRun } from "./knowledge";
 import { resolveProvider } from "./providers";
 import { TraceWriter } from "./trace-writer";
 
@@ -42,6 +43,7 @@ export function engineServices(db: Db, workspaceId: string): EngineServices {
     },
     fetch: guardedFetch,
     runCode: (req) => sandbox.run(req),
+    retrieve: (req) => retrieveForRun(db, workspaceId, req),
   };
 }
 

@@ -1,0 +1,154 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
+import { callApi, pendingStatuses, type DocumentRow } from "../api";
+
+type UploadResult = { name: string; status: "queued" | "duplicate" | "error"; error?: { code: string; message: string }; existingName?: string };
+
+/**
+ * Upload (drop zone + file picker, many files at once) and the documents table with a live
+ * progress bar per document: polled every second while anything is still being processed.
+ */
+export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: DocumentRow[] }) {
+  const t = useTranslations("knowledge");
+  const [docs, setDocs] = useState<DocumentRow[]>(initial);
+  const [results, setResults] = useState<UploadResult[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+
+  const refresh = useCallback(async () => {
+    const res = await callApi<{ documents: DocumentRow[] }>(`/api/v1/knowledge-bases/${kbId}/documents`);
+    if (res.data) setDocs(res.data.documents);
+  }, [kbId]);
+
+  const router = useRouter();
+  const pending = docs.some((d) => pendingStatuses.has(d.status));
+  const wasPending = useRef(pending);
+  useEffect(() => {
+    // Ingestion just finished: the chunk list and the header (vector dimension) are stale.
+    if (wasPending.current && !pending) {
+      window.dispatchEvent(new Event("kb-chunks-changed"));
+      router.refresh();
+    }
+    wasPending.current = pending;
+    if (!pending) return;
+    const timer = setInterval(refresh, 1000);
+    return () => clearInterval(timer);
+  }, [pending, refresh]);
+  useEffect(() => {
+    const onChange = () => void refresh();
+    window.addEventListener("kb-documents-changed", onChange);
+    return () => window.removeEventListener("kb-documents-changed", onChange);
+  }, [refresh]);
+
+  async function upload(files: File[]) {
+    if (files.length === 0) return;
+    const form = new FormData();
+    for (const file of files) form.append("files", file, file.name);
+    setBusy(true);
+    setError(null);
+    const res = await callApi<{ results: UploadResult[] }>(`/api/v1/knowledge-bases/${kbId}/documents`, { form });
+    setBusy(false);
+    if (!res.data) return setError(res.error);
+    setResults(res.data.results);
+    await refresh();
+    window.dispatchEvent(new Event("kb-chunks-changed"));
+  }
+
+  async function act(doc: DocumentRow, action: "delete" | "retry") {
+    if (action === "delete" && !window.confirm(t("deleteDocConfirm", { name: doc.name }))) return;
+    const url = `/api/v1/knowledge-bases/${kbId}/documents/${doc.id}${action === "retry" ? "/retry" : ""}`;
+    const res = await callApi(url, { method: action === "delete" ? "DELETE" : "POST" });
+    if (!res.ok) setError(res.error);
+    await refresh();
+  }
+
+  return (
+    <div className="kb-panel" data-testid="kb-documents-panel">
+      <h2>{t("documents")}</h2>
+      <div
+        className={`kb-drop${dragging ? " active" : ""}`}
+        data-testid="kb-drop"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void upload([...e.dataTransfer.files]);
+        }}
+      >
+        <p>{busy ? t("uploading") : t("dropHere")}</p>
+        <button type="button" onClick={() => picker.current?.click()} disabled={busy}>
+          {t("chooseFiles")}
+        </button>
+        <input ref={picker} type="file" multiple hidden data-testid="kb-file-input" onChange={(e) => void upload([...(e.target.files ?? [])]).then(() => (e.target.value = ""))} />
+        <p className="muted small">{t("uploadHelp")}</p>
+      </div>
+      {error ? <p className="error">{error}</p> : null}
+      {results.length > 0 ? (
+        <ul className="kb-results" data-testid="kb-upload-results">
+          {results.map((r, i) => (
+            <li key={i} className={r.status === "error" ? "error" : r.status === "duplicate" ? "muted" : "ok"}>
+              <strong>{r.name}</strong>: {r.status === "error" ? r.error?.message : r.status === "duplicate" ? t("duplicate", { name: r.existingName ?? r.name }) : t("queued")}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {docs.length === 0 ? (
+        <p className="empty">{t("noDocuments")}</p>
+      ) : (
+        <table className="kb-table" data-testid="kb-documents">
+          <thead>
+            <tr>
+              <th>{t("docName")}</th>
+              <th>{t("docStatus")}</th>
+              <th className="kb-progress-col">{t("docProgress")}</th>
+              <th>{t("docChunks")}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {docs.map((doc) => (
+              <tr key={doc.id} data-testid="kb-document" data-status={doc.status}>
+                <td>
+                  <strong>{doc.name}</strong>
+                  <div className="muted small">
+                    {doc.kind ?? "—"} · {(doc.sizeBytes / 1024).toFixed(1)} KB
+                  </div>
+                </td>
+                <td>
+                  <span className={`tag kb-status ${doc.status}`}>{t(`status.${doc.status}`)}</span>
+                  {doc.error ? <div className="error small">{doc.error.message}</div> : null}
+                </td>
+                <td>
+                  <div className="kb-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(doc.progress * 100)}>
+                    <span className={doc.status} style={{ width: `${Math.round(doc.progress * 100)}%` }} />
+                  </div>
+                  <span className="muted small">{Math.round(doc.progress * 100)}%</span>
+                </td>
+                <td>{t("chunksDone", { done: doc.chunksEmbedded, total: doc.chunkCount })}</td>
+                <td className="kb-actions">
+                  {doc.status === "failed" ? (
+                    <button type="button" onClick={() => void act(doc, "retry")}>
+                      {t("retry")}
+                    </button>
+                  ) : null}
+                  <button type="button" className="danger ghost" onClick={() => void act(doc, "delete")}>
+                    {t("delete")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { callApi } from "../api";
+
+interface Props {
+  kb: { id: string; name: string; description: string; embeddingProvider: string; embeddingModel: string; dimension: number | null };
+}
+
+/** Name (renamable), embedder, and the knowledge-base-wide actions: retrieval test, re-embed, delete. */
+export function KnowledgeBaseHeader({ kb }: Props) {
+  const t = useTranslations("knowledge");
+  const router = useRouter();
+  const [name, setName] = useState(kb.name);
+  const [editing, setEditing] = useState(false);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  async function rename(event: React.FormEvent) {
+    event.preventDefault();
+    const res = await callApi(`/api/v1/knowledge-bases/${kb.id}`, { method: "PATCH", json: { name } });
+    if (!res.ok) return setMessage({ text: res.error ?? "", error: true });
+    setEditing(false);
+    router.refresh();
+  }
+
+  async function reembed() {
+    if (!window.confirm(t("reembedConfirm"))) return;
+    const res = await callApi<{ queued: number }>(`/api/v1/knowledge-bases/${kb.id}/reembed`, { method: "POST", json: {} });
+    setMessage(res.data ? { text: t("reembedQueued", { count: res.data.queued }), error: false } : { text: res.error ?? "", error: true });
+    window.dispatchEvent(new Event("kb-documents-changed"));
+  }
+
+  async function remove() {
+    if (!window.confirm(t("deleteKbConfirm", { name: kb.name }))) return;
+    const res = await callApi(`/api/v1/knowledge-bases/${kb.id}`, { method: "DELETE" });
+    if (!res.ok) return setMessage({ text: res.error ?? "", error: true });
+    router.push("/knowledge");
+    router.refresh();
+  }
+
+  return (
+    <div className="page-head">
+      <div>
+        {editing ? (
+          <form className="inline-form" onSubmit={rename}>
+            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} aria-label={t("namePlaceholder")} autoFocus />
+            <button type="submit" className="primary">
+              {t("save")}
+            </button>
+            <button type="button" className="ghost" onClick={() => setEditing(false)}>
+              {t("cancel")}
+            </button>
+          </form>
+        ) : (
+          <h1 className="kb-title">
+            {kb.name}{" "}
+            <button type="button" className="ghost small" onClick={() => setEditing(true)}>
+              {t("rename")}
+            </button>
+          </h1>
+        )}
+        {kb.description ? <p className="muted">{kb.description}</p> : null}
+        <p className="muted small">
+          {t("embedderLine", { provider: kb.embeddingProvider, model: kb.embeddingModel, dimension: kb.dimension ?? "—" })}
+        </p>
+        {message ? <p className={message.error ? "error small" : "ok small"}>{message.text}</p> : null}
+      </div>
+      <div className="row">
+        <Link href={`/knowledge/${kb.id}/retrieval`} className="button primary" data-testid="open-retrieval">
+          {t("retrievalTest")}
+        </Link>
+        <button type="button" onClick={reembed} data-testid="kb-reembed">
+          {t("reembed")}
+        </button>
+        <button type="button" className="danger" onClick={remove}>
+          {t("deleteKb")}
+        </button>
+      </div>
+    </div>
+  );
+}

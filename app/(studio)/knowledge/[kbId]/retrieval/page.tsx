@@ -1,0 +1,28 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { getDb } from "@/lib/db";
+import { getKnowledgeBaseById } from "@/lib/db/queries/knowledge-bases";
+import { pageContext } from "@/lib/server/page-context";
+import { RetrievalTest } from "./retrieval-test";
+
+export const dynamic = "force-dynamic";
+
+/** The retrieval test page: a query in, the ranked chunks with their scores out. */
+export default async function RetrievalPage({ params }: { params: Promise<{ kbId: string }> }) {
+  const { kbId } = await params;
+  const { workspaceId } = await pageContext();
+  const t = await getTranslations("knowledge");
+  const kb = await getKnowledgeBaseById(await getDb(), workspaceId, kbId);
+  if (!kb) notFound();
+  return (
+    <section className="kb-page">
+      <p className="crumbs">
+        <Link href="/knowledge">{t("title")}</Link> / <Link href={`/knowledge/${kb.id}`}>{kb.name}</Link> / {t("retrievalTest")}
+      </p>
+      <h1>{t("retrievalTitle", { name: kb.name })}</h1>
+      <p className="muted">{t("retrievalIntro")}</p>
+      <RetrievalTest kbId={kb.id} defaults={{ mode: kb.retrieval.mode, topK: kb.retrieval.topK }} />
+    </section>
+  );
+}

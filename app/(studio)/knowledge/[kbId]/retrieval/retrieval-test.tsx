@@ -1,0 +1,111 @@
+"use client";
+
+import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { callApi } from "../../api";
+
+interface Hit {
+  id: string;
+  documentName: string;
+  text: string;
+  parentText: string | null;
+  position: number;
+  page: number | null;
+  vectorScore: number | null;
+  keywordScore: number | null;
+  fusedScore: number;
+  rank: number;
+}
+
+const score = (n: number | null) => (n === null ? "—" : n.toFixed(3));
+
+/** Query box, mode and top-k; shows the ranked chunks with vector, keyword and fused scores. */
+export function RetrievalTest({ kbId, defaults }: { kbId: string; defaults: { mode: string; topK: number } }) {
+  const t = useTranslations("knowledge");
+  const [query, setQuery] = useState("");
+  const [mode, setMode] = useState(defaults.mode);
+  const [topK, setTopK] = useState(defaults.topK);
+  const [result, setResult] = useState<{ hits: Hit[]; tookMs: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function run(event: React.FormEvent) {
+    event.preventDefault();
+    if (!query.trim()) return;
+    setBusy(true);
+    setError(null);
+    const res = await callApi<{ results: Array<{ chunks: Hit[]; tookMs: number }> }>(`/api/v1/knowledge-bases/${kbId}/retrieve`, {
+      json: { queries: [query.trim()], mode, topK },
+    });
+    setBusy(false);
+    if (!res.data) return setError(res.error);
+    setResult({ hits: res.data.results[0].chunks, tookMs: res.data.results[0].tookMs });
+  }
+
+  return (
+    <div className="kb-panel">
+      <form className="kb-query" onSubmit={run}>
+        <textarea value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t("queryPlaceholder")} aria-label={t("queryPlaceholder")} rows={2} data-testid="kb-query" />
+        <label>
+          {t("mode")}
+          <select value={mode} onChange={(e) => setMode(e.target.value)} data-testid="kb-query-mode">
+            <option value="hybrid">{t("modeHybrid")}</option>
+            <option value="vector">{t("modeVector")}</option>
+            <option value="keyword">{t("modeKeyword")}</option>
+          </select>
+        </label>
+        <label>
+          {t("topK")}
+          <input type="number" min={1} max={50} value={topK} onChange={(e) => setTopK(Number(e.target.value))} />
+        </label>
+        <button type="submit" className="primary" disabled={busy} data-testid="kb-query-run">
+          {busy ? t("searching") : t("search")}
+        </button>
+      </form>
+      {error ? <p className="error">{error}</p> : null}
+      {result ? (
+        result.hits.length === 0 ? (
+          <p className="empty">{t("noHits")}</p>
+        ) : (
+          <>
+            <p className="muted small">{t("hitsSummary", { count: result.hits.length, ms: result.tookMs })}</p>
+            <ol className="kb-hits" data-testid="kb-hits">
+              {result.hits.map((h) => (
+                <li key={h.id} data-testid="kb-hit">
+                  <div className="kb-hit-head">
+                    <span className="kb-rank">#{h.rank}</span>
+                    <strong>{h.documentName}</strong>
+                    <span className="muted small">
+                      {t("position", { n: h.position + 1 })}
+                      {h.page ? ` · ${t("page", { page: h.page })}` : ""}
+                    </span>
+                    <span className="kb-spacer" />
+                    <span className="kb-score" title={t("vectorScore")}>
+                      {t("vectorScore")} <b>{score(h.vectorScore)}</b>
+                    </span>
+                    <span className="kb-score" title={t("keywordScore")}>
+                      {t("keywordScore")} <b>{score(h.keywordScore)}</b>
+                    </span>
+                    <span className="kb-score fused" title={t("fusedScore")}>
+                      {t("fusedScore")} <b>{score(h.fusedScore)}</b>
+                    </span>
+                  </div>
+                  <div className="kb-bar thin">
+                    <span className="ready" style={{ width: `${Math.round(Math.min(1, h.fusedScore / (result.hits[0].fusedScore || 1)) * 100)}%` }} />
+                  </div>
+                  <div className="kb-chunk-text">{h.text}</div>
+                  {h.parentText && h.parentText !== h.text ? (
+                    <details>
+                      <summary className="small muted">{t("parentPassage")}</summary>
+                      <div className="kb-chunk-text muted">{h.parentText}</div>
+                    </details>
+                  ) : null}
+                </li>
+              ))}
+            </ol>
+          </>
+        )
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { getDb } from "@/lib/db";
+import { listKnowledgeBases } from "@/lib/db/queries/knowledge-bases";
+import { pageContext } from "@/lib/server/page-context";
+import { CreateKnowledgeBaseForm } from "./create-form";
+
+export const dynamic = "force-dynamic";
+
+/** The workspace's knowledge bases, with the form that creates one. */
+export default async function KnowledgePage() {
+  const { workspaceId } = await pageContext();
+  const t = await getTranslations("knowledge");
+  const format = await getFormatter();
+  const bases = await listKnowledgeBases(await getDb(), workspaceId);
+  return (
+    <section className="kb-page">
+      <div className="page-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p className="muted">{t("intro")}</p>
+        </div>
+        <CreateKnowledgeBaseForm />
+      </div>
+      {bases.length === 0 ? (
+        <p className="empty" data-testid="kb-empty">
+          {t("empty")}
+        </p>
+      ) : (
+        <ul className="cards" data-testid="kb-list">
+          {bases.map((kb) => (
+            <li key={kb.id} className="card" data-testid="kb-card">
+              <Link href={`/knowledge/${kb.id}`} className="card-title">
+                {kb.name}
+              </Link>
+              {kb.description ? <p className="muted">{kb.description}</p> : null}
+              <p className="row small">
+                <span className="tag accent">{t("documentCount", { count: kb.documentCount })}</span>
+                <span className="tag">{t("chunkCount", { count: kb.chunkCount })}</span>
+                <span className="tag" title={t("embedder")}>
+                  {kb.embeddingProvider} · {kb.embeddingModel}
+                </span>
+              </p>
+              <p className="muted small">{t("updated", { when: format.relativeTime(new Date(kb.updatedAt)) })}</p>
+              <div className="card-actions">
+                <Link href={`/knowledge/${kb.id}`} className="button">
+                  {t("open")}
+                </Link>
+                <Link href={`/knowledge/${kb.id}/retrieval`} className="button ghost">
+                  {t("retrievalTest")}
+                </Link>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { createDocument } from "@/lib/db/queries/documents";
+import { env } from "@/lib/env";
+import { AppError, isAppError } from "@/lib/errors";
+import type { Locale } from "@/lib/i18n/locale";
+import { appFileStore } from "@/lib/jobs";
+import { parseFile } from "@/lib/rag/parse";
+import { sniffFile } from "@/lib/rag/sniff";
+import { chunkingSettingsSchema, splitDocument } from "@/lib/rag/split";
+import type { ChunkDraft, ChunkingSettings } from "@/lib/rag/types";
+import { enqueueDocuments } from "./knowledge";
+
+/**
+ * Uploads to a knowledge base: multipart/form-data only (a JSON body naming server paths —
+ * checklist C8 — is refused before anything is read), a per-file size cap, the content sniffed
+ * before anything is stored so an obviously bad file is refused at once, and one result per
+ * file: the rest of a batch goes on when one file is bad.
+ */
+
+/** Files accepted in one request. */
+export const MAX_FILES_PER_UPLOAD = 100;
+
+/**
+ * The per-file upload limit in bytes (TRELLIS_MAX_UPLOAD_MB, default 50 MB).
+ * @example maxUploadBytes() // 52428800
+ */
+export function maxUploadBytes(): number {
+  return env().TRELLIS_MAX_UPLOAD_MB * 1024 * 1024;
+}
+
+/**
+ * The request's multipart form, or a 415 for anything else (JSON included: C8).
+ * @example const form = await readMultipart(req);
+ */
+export async function readMultipart(req: Request): Promise<FormData> {
+  const type = (req.headers.get("content-type") ?? "").toLowerCase();
+  if (!type.startsWith("multipart/form-data")) {
+    throw new AppError(
+      "unsupported_media_type",
+      { en: "Upload files as multipart/form-data (a form with file fields).", zh: "请以 multipart/form-data（含文件字段的表单）上传文件。" },
+      415,
+    );
+  }
+  try {
+    return await req.formData();
+  } catch {
+    throw new AppError("invalid_multipart", { en: "The upload could not be read as a multipart form.", zh: "无法读取上传的表单数据。" }, 400);
+  }
+}
+
+/** The File entries of a form (any field name), in order. */
+export function formFiles(form: FormData): File[] {
+  const files: File[] = [];
+  form.forEach((value) => {
+    if (typeof value !== "string") files.push(value);
+  });
+  return files;
+}
+
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/**
+ * A file's bytes if it passes the checks that need no parsing: size and content sniffing.
+ * Throws the FILE_* AppError otherwise.
+ * @example const bytes = await checkedBytes(file, maxUploadBytes());
+ */
+export async function checkedBytes(file: File, maxBytes: number): Promise<Uint8Array> {
+  if (file.size > maxBytes) {
+    throw new AppError(
+      "FILE_TOO_LARGE",
+      {
+        en: `This file is ${mb(file.size)}, larger than the ${mb(maxBytes)} limit. Split it into smaller files and upload them separately.`,
+        zh: `该文件大小为 ${mb(file.size)}，超过了 ${mb(maxBytes)} 的上限。请拆分成较小的文件后分别上传。`,
+      },
+      413,
+    );
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  sniffFile(bytes, file.name);
+  return bytes;
+}
+
+export type UploadResult =
+  | { name: string; status: "queued"; documentId: string }
+  | { name: string; status: "duplicate"; documentId: string; existingName: string }
+  | { name: string; status: "error"; error: { code: string; message: string } };
+
+/**
+ * Stores each acceptable file as a queued document and starts its ingestion; returns one result
+ * per file, in order. Bad files never stop the batch.
+ * @example const results = await uploadFiles(db, "local", kb.id, formFiles(form), "zh");
+ */
+export async function uploadFiles(db: Db, workspaceId: string, knowledgeBaseId: string, files: File[], locale: Locale): Promise<UploadResult[]> {
+  if (files.length === 0) {
+    throw new AppError("no_files", { en: "Choose at least one file to upload.", zh: "请至少选择一个要上传的文件。" }, 400);
+  }
+  if (files.length > MAX_FILES_PER_UPLOAD) {
+    throw new AppError("too_many_files", { en: `Upload at most ${MAX_FILES_PER_UPLOAD} files at a time.`, zh: `每次最多上传 ${MAX_FILES_PER_UPLOAD} 个文件。` }, 400);
+  }
+  const store = appFileStore();
+  const maxBytes = maxUploadBytes();
+  const results: UploadResult[] = [];
+  const queued: string[] = [];
+  for (const file of files) {
+    const name = file.name || "untitled";
+    try {
+      const bytes = await checkedBytes(file, maxBytes);
+      const { document, duplicate } = await createDocument(db, store, workspaceId, knowledgeBaseId, { name, bytes });
+      if (duplicate) results.push({ name, status: "duplicate", documentId: document.id, existingName: document.name });
+      else {
+        results.push({ name, status: "queued", documentId: document.id });
+        queued.push(document.id);
+      }
+    } catch (error) {
+      // A missing knowledge base is the whole request's problem, not this file's.
+      if (isAppError(error) && error.status === 404 && error.code === "not_found") throw error;
+      const appError = isAppError(error) ? error : new AppError("upload_failed", { en: "This file could not be stored.", zh: "无法保存该文件。" }, 500);
+      if (!isAppError(error)) console.error("[trellis] upload failed", error);
+      results.push({ name, status: "error", error: { code: appError.code, message: appError.messageIn(locale) } });
+    }
+  }
+  await enqueueDocuments(queued);
+  return results;
+}
+
+/** One column of a chunking preview. */
+export interface PreviewColumn {
+  settings: ChunkingSettings;
+  total: number;
+  characters: number;
+  chunks: Array<Pick<ChunkDraft, "index" | "text" | "start" | "parentText" | "page" | "heading">>;
+}
+
+/** Chunks shown per preview column (the total is reported). */
+export const PREVIEW_LIMIT = 300;
+
+/**
+ * Parses one file and splits it with each settings, storing nothing: what the user sees before
+ * ingesting, side by side when two settings are compared.
+ * @example const [a, b] = await previewChunks(file, [{ ...defaultChunking }, { ...defaultChunking, chunkSize: 600 }]);
+ */
+export async function previewChunks(file: File, settings: unknown[]): Promise<{ kind: string; columns: PreviewColumn[] }> {
+  const parsedSettings = settings.map((s) => chunkingSettingsSchema.parse(s));
+  const bytes = await checkedBytes(file, maxUploadBytes());
+  const doc = await parseFile(bytes, { filename: file.name, maxBytes: maxUploadBytes() });
+  const columns = parsedSettings.map((s) => {
+    const drafts = splitDocument(doc, s);
+    return { settings: s, total: drafts.length, characters: doc.text.length, chunks: drafts.slice(0, PREVIEW_LIMIT) };
+  });
+  return { kind: doc.kind, columns };
+}
+
+/**
+ * A form field holding JSON (the preview's settings), parsed; a bad one is a 400.
+ * @example const settings = jsonField(form, "settings");
+ */
+export function jsonField(form: FormData, name: string): unknown {
+  const raw = form.get(name);
+  if (raw === null) return undefined;
+  if (typeof raw !== "string") {
+    throw new AppError("invalid_request", { en: `The field “${name}” must be text (JSON).`, zh: `字段“${name}”必须是文本（JSON）。` }, 400);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new AppError("invalid_json", { en: `The field “${name}” is not valid JSON.`, zh: `字段“${name}”不是合法的 JSON。` }, 400);
+  }
+}
