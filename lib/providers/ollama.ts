@@ -1,7 +1,7 @@
 import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
-import { chunkText, chunkUsage, toLangChainMessages } from "./lc-messages";
+import { streamPieces } from "./lc-messages";
 import type { ChatModel, Embedder, ModelInfo, ProviderConfig } from "./types";
 
 export const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434";
@@ -33,13 +33,7 @@ export function createOllamaChatModel(config: ProviderConfig, model?: string): C
         temperature: request.temperature,
         numPredict: request.maxTokens,
       });
-      const stream = await chat.stream(toLangChainMessages(request.messages), { signal: guard.signal });
-      for await (const chunk of stream) {
-        const text = chunkText(chunk);
-        if (text) yield text;
-        const usage = chunkUsage(chunk);
-        if (usage) yield { usage };
-      }
+      yield* streamPieces(chat, request.messages, guard.signal);
     },
   });
 }

@@ -2,7 +2,7 @@ import { ChatOpenAICompletions, OpenAIEmbeddings } from "@langchain/openai";
 import { AppError } from "@/lib/errors";
 import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
-import { chunkText, chunkUsage, toLangChainMessages } from "./lc-messages";
+import { streamPieces } from "./lc-messages";
 import type { ChatModel, Embedder, ModelInfo, ProviderConfig } from "./types";
 
 export const OPENAI_DEFAULT_CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct";
@@ -48,13 +48,7 @@ export function createOpenAICompatibleChatModel(config: ProviderConfig, model?: 
         maxTokens: request.maxTokens,
         streamUsage: true,
       });
-      const stream = await chat.stream(toLangChainMessages(request.messages), { signal: guard.signal });
-      for await (const chunk of stream) {
-        const text = chunkText(chunk);
-        if (text) yield text;
-        const usage = chunkUsage(chunk);
-        if (usage) yield { usage };
-      }
+      yield* streamPieces(chat, request.messages, guard.signal);
     },
   });
 }
