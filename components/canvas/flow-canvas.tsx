@@ -13,6 +13,14 @@ import { useShortcuts } from "./use-shortcuts";
 const SNAP: [number, number] = [16, 16];
 const PRO = { hideAttribution: true };
 const FIT = { padding: 0.15, maxZoom: 1.1 };
+const MULTI_SELECT_KEYS = ["Meta", "Control"];
+/** Above this many nodes only what is on screen is rendered. */
+const VISIBLE_ONLY_OVER = 120;
+/**
+ * Above this many nodes the MiniMap is left out: it redraws every node on each drag frame, and
+ * a flow this big is navigated with fit-view and zoom anyway.
+ */
+const MINIMAP_MAX_NODES = 150;
 
 function miniMapColor(node: CanvasNode): string {
   return node.type === NOTE_TYPE ? "#fde68a" : "#c7d2fe";
@@ -25,6 +33,13 @@ function miniMapColor(node: CanvasNode): string {
  */
 export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => void }) {
   const store = useCanvasStore();
+  // Every prop handed to React Flow stays the same object between renders: this component
+  // re-renders on each drag frame (it owns `nodes`), and a new callback would make React Flow
+  // re-render all 300 node wrappers instead of the one being dragged.
+  const opened = useRef(onNodeOpened);
+  useEffect(() => {
+    opened.current = onNodeOpened;
+  }, [onNodeOpened]);
   const { nodes, edges, onNodesChange, onEdgesChange, onConnect } = useCanvas(
     useShallow((s) => ({ nodes: s.nodes, edges: s.edges, onNodesChange: s.onNodesChange, onEdgesChange: s.onEdgesChange, onConnect: s.onConnect })),
   );
@@ -72,8 +87,19 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
     [flow, store],
   );
 
+  const onDragOver = useCallback((event: React.DragEvent) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+  }, []);
+  const beginDrag = useCallback(() => store.getState().beginDrag(), [store]);
+  const endDrag = useCallback(() => store.getState().endDrag(), [store]);
+  const onNodeClick = useCallback((_event: React.MouseEvent, node: CanvasNode) => opened.current?.(node.id), []);
+  const onPaneClick = useCallback(() => store.setState({ highlighted: null }), [store]);
+  const big = nodes.length > VISIBLE_ONLY_OVER;
+  const showMiniMap = nodes.length <= MINIMAP_MAX_NODES;
+
   return (
-    <div className="canvas-wrap" data-testid="canvas" onDragOver={(e) => (e.preventDefault(), (e.dataTransfer.dropEffect = "move"))} onDrop={onDrop}>
+    <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CanvasNode>
         nodes={nodes}
         edges={edges}
@@ -83,24 +109,24 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         onConnectEnd={onConnectEnd}
-        onNodeDragStart={() => store.getState().beginDrag()}
-        onNodeDragStop={() => store.getState().endDrag()}
-        onSelectionDragStart={() => store.getState().beginDrag()}
-        onSelectionDragStop={() => store.getState().endDrag()}
-        onNodeClick={(_e, node) => onNodeOpened?.(node.id)}
-        onPaneClick={() => store.setState({ highlighted: null })}
+        onNodeDragStart={beginDrag}
+        onNodeDragStop={endDrag}
+        onSelectionDragStart={beginDrag}
+        onSelectionDragStop={endDrag}
+        onNodeClick={onNodeClick}
+        onPaneClick={onPaneClick}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={["Meta", "Control"]}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionMode={SelectionMode.Partial}
         snapToGrid
         snapGrid={SNAP}
         minZoom={0.05}
-        onlyRenderVisibleElements={nodes.length > 120}
+        onlyRenderVisibleElements={big}
         proOptions={PRO}
       >
         <Background gap={16} size={1} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} />
+        {showMiniMap ? <MiniMap pannable zoomable nodeColor={miniMapColor} /> : null}
         <Controls />
       </ReactFlow>
     </div>

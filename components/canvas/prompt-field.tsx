@@ -3,7 +3,7 @@
 import { useMemo, useRef } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { checkConnection } from "@/lib/canvas/connect";
-import { upstreamVariables, type UpstreamVariable } from "@/lib/canvas/variables";
+import { upstreamVariablesKey, type UpstreamVariable } from "@/lib/canvas/variables";
 import { isLocale } from "@/lib/i18n/locale";
 import { templateVariables } from "@/nodes/template-text";
 import { useCanvas, useCanvasStore } from "./store-context";
@@ -19,8 +19,10 @@ export function PromptField({ nodeId, templated, value, onChange, ...common }: {
   const locale = isLocale(tag) ? tag : "en";
   const store = useCanvasStore();
   const ref = useRef<HTMLTextAreaElement>(null);
-  // A string key keeps this from re-rendering while nodes are dragged (positions do not matter here).
-  const key = useCanvas((s) => JSON.stringify(upstreamVariables(s.nodes, s.edges, nodeId, locale)));
+  // A string key keeps this from re-rendering while nodes are dragged (positions do not matter
+  // here), and the memoized selector keeps it from re-walking the graph on every drag frame.
+  const select = useMemo(() => upstreamVariablesKey(nodeId, locale), [nodeId, locale]);
+  const key = useCanvas((s) => select(s.nodes, s.edges));
   const variables = useMemo(() => JSON.parse(key) as UpstreamVariable[], [key]);
   const used = new Set(templateVariables(value));
 

@@ -4,26 +4,31 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
 import { startModelServer } from "../support/model-server";
-import { CanvasPage, createFlowViaApi } from "./pages/canvas";
+import { CanvasPage, createFlowViaApi, createKnowledgeBaseViaApi } from "./pages/canvas";
 import { startApp, type AppServer } from "./support/app-server";
 import { launchBrowser, newContext } from "./support/browser";
 
 type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
 
-/**
- * The nodes the person drags in, left to right, with where they drop them (canvas pixels).
- * When the retriever node exists, add `{ type: "retriever", x: …, y: … }` here and its two
- * connections below: the rest of the test does not change.
- */
+/** The knowledge the flow answers from, uploaded over the API before the test drives the studio. */
+const FIXTURE = "/work/shared/fixtures/docs/zh/statistics-law-2024-09-13.md";
+const KB_NAME = "统计法规";
+const QUESTION = "统计的基本任务是什么？";
+
+/** The nodes the person drags in, with where they drop them (canvas pixels). */
 const PIPELINE = [
-  { type: "start", x: 40, y: 160 },
-  { type: "prompt", x: 230, y: 60 },
-  { type: "llm", x: 420, y: 160 },
-  { type: "answer", x: 610, y: 200 },
+  { type: "start", x: 20, y: 160 },
+  { type: "prompt", x: 230, y: 20 },
+  { type: "retriever", x: 230, y: 300 },
+  { type: "llm", x: 440, y: 160 },
+  { type: "answer", x: 650, y: 200 },
 ];
 const WIRES: [string, string, string, string][] = [
+  ["start", "message", "retriever", "query"],
   ["start", "message", "prompt", "message"],
+  ["retriever", "context", "prompt", "context"],
   ["prompt", "prompt", "llm", "prompt"],
+  ["retriever", "documents", "llm", "documents"],
   ["llm", "text", "answer", "text"],
   ["llm", "citations", "answer", "citations"],
 ];
@@ -32,6 +37,7 @@ describe("the canvas studio in Chromium", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;
+  let kb: { id: string; name: string };
   const contexts: BrowserContext[] = [];
 
   async function studio(locale: "en-US" | "zh-CN" = "en-US") {
@@ -44,7 +50,8 @@ describe("the canvas studio in Chromium", () => {
     models = await startModelServer({ tokenDelayMs: 20 });
     app = await startApp({ ollamaBaseUrl: models.url });
     browser = await launchBrowser();
-  });
+    kb = await createKnowledgeBaseViaApi(app.url, KB_NAME, [FIXTURE]);
+  }, 180_000);
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
@@ -52,7 +59,7 @@ describe("the canvas studio in Chromium", () => {
     await models?.close();
   });
 
-  it("builds a flow from an empty canvas with the palette, sets the prompt, runs it and traces every node", async () => {
+  it("builds a knowledge-base flow from an empty canvas with the palette, picks the knowledge base, runs it, cites the document and traces every node", async () => {
     const canvas = await studio();
     const { page } = canvas;
     await canvas.open(await createFlowViaApi(app.url, "Canvas bot"));
@@ -70,18 +77,30 @@ describe("the canvas studio in Chromium", () => {
 
     for (const { type, x, y } of PIPELINE) await canvas.dragFromPalette(type, x, y);
     await expect.poll(() => canvas.nodes().count()).toBe(PIPELINE.length);
+    // The template first: its {{context}} variable is what gives the prompt a "context" input to wire.
+    await canvas.select(canvas.nodeOfType("prompt"));
+    await page.getByTestId("field-template").fill("Answer briefly: {{message}}\nContext:\n{{context}}");
+    await expect.poll(() => canvas.nodeOfType("prompt").getByTestId("handle-in-context").count()).toBe(1);
+    // The retriever's picker lists the knowledge bases from the API; tick the uploaded one.
+    await canvas.select(canvas.nodeOfType("retriever"));
+    await page.getByTestId("field-knowledgeBaseIds").getByLabel(KB_NAME).check();
     for (const [from, fromPort, to, toPort] of WIRES) await canvas.connect(canvas.nodeOfType(from), fromPort, canvas.nodeOfType(to), toPort);
     await expect.poll(() => canvas.edges().count()).toBe(WIRES.length);
 
-    await canvas.select(canvas.nodeOfType("prompt"));
-    const template = page.getByTestId("field-template");
-    await template.fill("Answer briefly: {{message}}");
     await expect.poll(() => canvas.saveState().getAttribute("data-state"), { timeout: 10_000 }).toBe("saved");
     await expect.poll(() => page.locator('[data-testid="problem-badge"]').count()).toBe(0);
+    const saved = await canvas.exportDocument();
+    expect(saved.nodes.find((n) => n.type === "retriever")?.data).toMatchObject({ knowledgeBaseIds: [kb.id] });
     await canvas.screenshot("canvas");
 
-    await canvas.ask("How do refunds work?");
-    await expect.poll(async () => (await canvas.lastAnswer().textContent()) ?? "", { timeout: 15_000 }).toContain("Answer briefly: How do refunds work?");
+    await canvas.ask(QUESTION);
+    await expect.poll(async () => (await canvas.lastAnswer().textContent()) ?? "", { timeout: 15_000 }).toContain(`Answer briefly: ${QUESTION}`);
+    // The answer cites the uploaded document: the LLM hands on the retriever's passages as citations.
+    const sources = canvas.lastAnswer().getByTestId("sources");
+    await expect.poll(() => sources.count(), { timeout: 15_000 }).toBe(1);
+    await sources.locator("summary").click();
+    expect(await sources.locator("li strong").first().textContent()).toBe(path.basename(FIXTURE));
+    expect(await sources.locator("li").first().textContent()).toMatch(/统计/);
     await expect.poll(() => page.locator('[data-testid="trace-step"][data-status="succeeded"]').count()).toBe(PIPELINE.length);
     // Statuses show on the canvas nodes too.
     await expect.poll(() => page.locator('[data-testid="canvas-node"][data-status="succeeded"]').count()).toBe(PIPELINE.length);

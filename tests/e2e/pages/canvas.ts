@@ -14,6 +14,32 @@ export async function createFlowViaApi(baseUrl: string, name: string, graph?: Fl
   return ((await res.json()) as { flow: { id: string } }).flow.id;
 }
 
+/**
+ * Creates a knowledge base through the API, uploads files into it and waits until every one is
+ * ingested, so the retriever's picker lists it and a run finds its passages. Throws if a file
+ * fails or ingestion takes longer than `timeoutMs`.
+ * @example const kb = await createKnowledgeBaseViaApi(app.url, "法规", ["/work/shared/fixtures/docs/zh/statistics-law-2024-09-13.md"]);
+ */
+export async function createKnowledgeBaseViaApi(baseUrl: string, name: string, files: string[], timeoutMs = 90_000): Promise<{ id: string; name: string }> {
+  const created = await fetch(`${baseUrl}/api/v1/knowledge-bases`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
+  if (created.status !== 201) throw new Error(`creating the knowledge base failed: ${created.status} ${await created.text()}`);
+  const id = ((await created.json()) as { knowledgeBase: { id: string } }).knowledgeBase.id;
+  const form = new FormData();
+  for (const file of files) form.append("files", new Blob([await readFile(file)]), path.basename(file));
+  const uploaded = await fetch(`${baseUrl}/api/v1/knowledge-bases/${id}/documents`, { method: "POST", body: form });
+  if (uploaded.status !== 202) throw new Error(`uploading failed: ${uploaded.status} ${await uploaded.text()}`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${baseUrl}/api/v1/knowledge-bases/${id}/documents`);
+    const docs = ((await res.json()) as { documents: { name: string; status: string; error?: unknown }[] }).documents;
+    const failed = docs.find((d) => d.status === "failed");
+    if (failed) throw new Error(`ingesting ${failed.name} failed: ${JSON.stringify(failed.error)}`);
+    if (docs.length === files.length && docs.every((d) => d.status === "ready")) return { id, name };
+    if (Date.now() > deadline) throw new Error(`ingestion did not finish: ${JSON.stringify(docs)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 /** The canvas studio of one flow: palette, canvas, settings, checklist and test panel. */
 export class CanvasPage {
   constructor(readonly page: Page, private readonly baseUrl: string) {}
