@@ -70,7 +70,7 @@ const config = z.object({
     }),
   body: z.string().max(MiB).default("").meta({ label: { en: "Body", zh: "请求体" }, help: { en: "Sent for methods other than GET; may contain {{name}}", zh: "GET 以外的方法会发送；可包含 {{名称}}" }, widget: "textarea" }),
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000).meta({ label: { en: "Timeout (ms)", zh: "超时（毫秒）" } }),
-  maxBytes: z.number().int().min(1).max(10 * MiB).default(MiB).meta({ label: { en: "Max response size (bytes)", zh: "响应大小上限（字节）" } }),
+  maxBytes: z.number().int().min(1).max(MiB).default(MiB).meta({ label: { en: "Max response size (bytes)", zh: "响应大小上限（字节）" } }),
 });
 
 type Settings = z.output<typeof config>;
