@@ -3,6 +3,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { createDb, type DbHandle } from "./client";
 import { toDatabaseError } from "./errors";
+import { bootstrapOwnerFromEnv } from "@/lib/auth/bootstrap";
 import { markRunningRunsInterrupted } from "./queries/runs";
 
 export { createDb, type CreateDbOptions, type Db, type DbDriver, type DbHandle } from "./client";
@@ -27,6 +28,8 @@ async function open(): Promise<DbHandle> {
   }
   // Runs still "running" in the database belong to a process that died: say so in their trace.
   await markRunningRunsInterrupted(handle.db);
+  // The owner from TRELLIS_ADMIN_EMAIL / TRELLIS_ADMIN_PASSWORD, when nobody exists yet.
+  await bootstrapOwnerFromEnv(handle.db);
   return handle;
 }
 

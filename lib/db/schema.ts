@@ -189,3 +189,4 @@ export type NewRunStep = InferInsertModel<typeof runSteps>;
 export type Provider = InferSelectModel<typeof providers>;
 export type Setting = InferSelectModel<typeof settings>;
 export * from "./schema-knowledge";
+export * from "./schema-accounts";

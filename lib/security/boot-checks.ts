@@ -133,6 +133,31 @@ export function databaseUrlProblem(value: string | undefined): string | null {
   return null;
 }
 
+const SAMPLE_ADMIN_PASSWORDS = new Set(["admin", "administrator", "password", "changeme", "trellis", "123456", "12345678", "123456789", "1234567890", "qwerty", "letmein", "welcome", "secret", "passw0rd", "admin123", "password1", "password123"]);
+const MIN_ADMIN_PASSWORD = 12;
+
+/**
+ * Why TRELLIS_ADMIN_EMAIL / TRELLIS_ADMIN_PASSWORD (the owner created at first start) are unfit
+ * for production, or null. Both or neither; the password long and not a sample.
+ * @example adminAccountProblem("owner@example.com", "admin") // "TRELLIS_ADMIN_PASSWORD is a sample password …"
+ */
+export function adminAccountProblem(email: string | undefined, password: string | undefined): string | null {
+  const hasEmail = Boolean(email?.trim());
+  const hasPassword = Boolean(password);
+  if (!hasEmail && !hasPassword) return null;
+  if (hasEmail !== hasPassword) {
+    return "TRELLIS_ADMIN_EMAIL and TRELLIS_ADMIN_PASSWORD go together: set both, or neither and create the owner at /setup. / TRELLIS_ADMIN_EMAIL 与 TRELLIS_ADMIN_PASSWORD 必须同时设置，或都不设置并在 /setup 创建所有者。";
+  }
+  const value = password as string;
+  if (SAMPLE_ADMIN_PASSWORDS.has(squash(value)) || SAMPLE_FRAGMENTS.some((f) => squash(value).includes(f))) {
+    return "TRELLIS_ADMIN_PASSWORD is a sample password anyone can guess; choose a long random one. / TRELLIS_ADMIN_PASSWORD 是示例密码，任何人都能猜到，请使用足够长的随机密码。";
+  }
+  if (value.length < MIN_ADMIN_PASSWORD || isRepetitive(value)) {
+    return `TRELLIS_ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD} characters and not repetitive. / TRELLIS_ADMIN_PASSWORD 至少 ${MIN_ADMIN_PASSWORD} 个字符且不能由重复字符组成。`;
+  }
+  return null;
+}
+
 /**
  * Every reason the configuration is unfit for production; empty when it is fine or when not in
  * production (development and tests keep their conveniences, e.g. the generated key file).
@@ -144,6 +169,7 @@ export function productionConfigProblems(vars: EnvVars): BootProblem[] {
     ["TRELLIS_SECRET_KEY", secretKeyProblem(vars.TRELLIS_SECRET_KEY)],
     ["TRELLIS_CORS_ORIGINS", corsOriginsProblem(vars.TRELLIS_CORS_ORIGINS)],
     ["DATABASE_URL", databaseUrlProblem(vars.DATABASE_URL)],
+    ["TRELLIS_ADMIN_PASSWORD", adminAccountProblem(vars.TRELLIS_ADMIN_EMAIL, vars.TRELLIS_ADMIN_PASSWORD)],
   ];
   return checks.filter((c): c is [string, string] => c[1] !== null).map(([variable, message]) => ({ variable, message }));
 }

@@ -1,10 +1,11 @@
 import "server-only";
 import { getLocale } from "next-intl/server";
 import { isLocale, type Locale } from "@/lib/i18n/locale";
-import { LOCAL_WORKSPACE } from "./request";
+import type { Role } from "@/lib/db/schema";
+import { requirePageSession } from "./session";
 
-/** The workspace and language of a server-rendered page (the page-side twin of requestContext). */
-export async function pageContext(): Promise<{ workspaceId: string; locale: Locale }> {
-  const locale = await getLocale();
-  return { workspaceId: LOCAL_WORKSPACE, locale: isLocale(locale) ? locale : "en" };
+/** The workspace, role and language of a server-rendered studio page (redirects to /login without a session). */
+export async function pageContext(): Promise<{ workspaceId: string; locale: Locale; role: Role }> {
+  const [principal, locale] = await Promise.all([requirePageSession(), getLocale()]);
+  return { workspaceId: principal.workspaceId, role: principal.role, locale: isLocale(locale) ? locale : "en" };
 }

@@ -2,32 +2,28 @@ import "server-only";
 import { ZodError, type z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from "@/lib/i18n/locale";
+import type { Permission } from "@/lib/auth/permissions";
 import { redactLogArgs } from "@/lib/security/redact";
+import { authenticate, checkCsrf, cookieValue, requirePermission, SESSION_COOKIE, unauthenticated, type Principal } from "./auth";
 
-
-/** The workspace every object belongs to until accounts arrive; the one seam where auth will plug in. */
-export const LOCAL_WORKSPACE = "local";
 const MAX_JSON_BYTES = 2 * 1024 * 1024;
 
-export interface RequestContext {
-  workspaceId: string;
+export interface PublicContext {
   locale: Locale;
+  /** The caller when they happen to be logged in (public routes never require it). */
+  principal: Principal | null;
 }
 
-function cookieValue(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
-  }
-  return undefined;
+export interface RequestContext extends PublicContext {
+  /** The caller's workspace: every query of the request is scoped by it (C11). */
+  workspaceId: string;
+  principal: Principal;
 }
 
-/** Who is asking and in which language they read: the explicit choice (cookie) first, then the browser's. */
-export function requestContext(req: Request): RequestContext {
+/** The caller's language: the explicit choice (cookie) first, then the browser's. */
+export function requestLocale(req: Request): Locale {
   const chosen = cookieValue(req.headers.get("cookie"), LOCALE_COOKIE);
-  const locale = isLocale(chosen) ? chosen : localeFromAcceptLanguage(req.headers.get("accept-language"));
-  return { workspaceId: LOCAL_WORKSPACE, locale };
+  return isLocale(chosen) ? chosen : localeFromAcceptLanguage(req.headers.get("accept-language"));
 }
 
 /**
@@ -76,20 +72,55 @@ export function errorResponse(error: unknown, locale: Locale): Response {
 }
 
 type Handler<P> = (req: Request, ctx: RequestContext, params: P) => Promise<Response>;
+type PublicHandler<P> = (req: Request, ctx: PublicContext, params: P) => Promise<Response>;
+
+export interface RouteOptions {
+  /** The permission the caller's role needs; default "read" for GET/HEAD and "edit" for writes. */
+  allow?: Permission;
+}
+
+async function handle(locale: Locale, run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    return errorResponse(error, locale);
+  }
+}
 
 /**
- * Wraps a route handler: builds the request context, turns AppError and zod errors into the API's
- * `{ error: { code, message } }` shape in the caller's language.
+ * Wraps a route handler, deny by default (C1): the caller must present a valid session cookie
+ * (writes also pass the CSRF origin check) or an API key, and their role must allow the
+ * route's permission; the handler then gets the caller's workspace. AppError and zod errors
+ * become the API's `{ error: { code, message } }` shape in the caller's language.
  * @example export const GET = route(async (req, ctx) => Response.json(await listFlows(ctx)));
+ * @example export const DELETE = route(handler, { allow: "admin" });
  */
-export function route<P = Record<string, never>>(handler: Handler<P>) {
+export function route<P = Record<string, never>>(handler: Handler<P>, options: RouteOptions = {}) {
   return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
-    const ctx = requestContext(req);
-    try {
-      return await handler(req, ctx, await segment.params);
-    } catch (error) {
-      return errorResponse(error, ctx.locale);
-    }
+    const locale = requestLocale(req);
+    return handle(locale, async () => {
+      const principal = await authenticate(req);
+      if (!principal) throw unauthenticated();
+      if (principal.kind === "session") checkCsrf(req);
+      requirePermission(principal, options.allow ?? (req.method === "GET" || req.method === "HEAD" ? "read" : "edit"));
+      return handler(req, { locale, principal, workspaceId: principal.workspaceId }, await segment.params);
+    });
+  };
+}
+
+/**
+ * A route anyone may call without logging in. Every use must be listed in
+ * lib/server/public-routes.ts, which the route-enumeration test (tests/e2e/routes-auth.test.ts)
+ * checks against the built app. Writes still pass the CSRF origin check when a cookie is present.
+ */
+export function publicRoute<P = Record<string, never>>(handler: PublicHandler<P>) {
+  return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
+    const locale = requestLocale(req);
+    return handle(locale, async () => {
+      if (cookieValue(req.headers.get("cookie"), SESSION_COOKIE)) checkCsrf(req);
+      const principal = await authenticate(req).catch(() => null);
+      return handler(req, { locale, principal }, await segment.params);
+    });
   };
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startModelServer, type ModelServer } from "../support/model-server";
 import { startApp, type AppServer } from "./support/app-server";
 import { collectRun, json, type WireEvent } from "./support/sse";
+import { authFetch } from "./support/auth";
 
 /*
  * C22 dependency failures, against the production build and a real PostgreSQL server.
@@ -156,7 +157,7 @@ suite("C22 chaos: PostgreSQL and the model server fail mid-run", () => {
     // ACT 2 / ASSERT 2: new requests answer 503 quickly, with a clear error in the caller's language
     for (let i = 0; i < 3; i++) {
       const started = Date.now();
-      const res = await fetch(`${app.url}/api/v1/flows`, { headers: { "Accept-Language": i === 2 ? "zh-CN" : "en" } });
+      const res = await authFetch(`${app.url}/api/v1/flows`, { headers: { "Accept-Language": i === 2 ? "zh-CN" : "en" } });
       const elapsed = Date.now() - started;
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(res.status).toBe(503);
@@ -169,7 +170,7 @@ suite("C22 chaos: PostgreSQL and the model server fail mid-run", () => {
     const backAt = Date.now();
     let status = 0;
     while (Date.now() - backAt < 30_000) {
-      status = (await fetch(`${app.url}/api/v1/flows`)).status;
+      status = (await authFetch(`${app.url}/api/v1/flows`)).status;
       if (status === 200) break;
       await new Promise((r) => setTimeout(r, 250));
     }

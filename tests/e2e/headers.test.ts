@@ -9,6 +9,7 @@ import { FlowsPage } from "./pages/studio";
 import { startApp, type AppServer } from "./support/app-server";
 import { launchBrowser, newContext } from "./support/browser";
 import { collectRun, json } from "./support/sse";
+import { authFetch } from "./support/auth";
 
 const root = path.resolve(__dirname, "../..");
 const EVIL = "https://evil.example";
@@ -52,7 +53,7 @@ describe("C9 C16 security headers and CORS on the production build", () => {
 
   it("C9 C16 sends nosniff, referrer policy, frame denial and the studio CSP on pages, API answers and errors", async () => {
     for (const target of ["/", "/settings", "/api/v1/flows", "/api/v1/flows/does-not-exist", "/no-such-page"]) {
-      const res = await fetch(`${app.url}${target}`);
+      const res = await authFetch(`${app.url}${target}`);
       const csp = res.headers.get("content-security-policy") ?? "";
       expect(res.headers.get("x-content-type-options"), target).toBe("nosniff");
       expect(res.headers.get("referrer-policy"), target).toBe("strict-origin-when-cross-origin");

@@ -7,6 +7,7 @@ import { KnowledgePage, screenshot } from "./pages/knowledge";
 import { startApp, type AppServer } from "./support/app-server";
 import { launchBrowser, newContext } from "./support/browser";
 import { collectRun, json } from "./support/sse";
+import { authFetch } from "./support/auth";
 
 type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
 
@@ -26,7 +27,7 @@ function fileOf(p: string, name = path.basename(p)): { name: string; blob: Blob 
 async function upload(app: AppServer, kbId: string, files: Array<{ name: string; blob: Blob }>) {
   const form = new FormData();
   for (const f of files) form.append("files", f.blob, f.name);
-  const res = await fetch(`${app.url}/api/v1/knowledge-bases/${kbId}/documents`, { method: "POST", body: form });
+  const res = await authFetch(`${app.url}/api/v1/knowledge-bases/${kbId}/documents`, { method: "POST", body: form });
   return { status: res.status, body: await res.json() };
 }
 
@@ -176,7 +177,7 @@ describe("knowledge bases through the API and the UI, with an Ollama-compatible 
 
     const other = found.body.chunks.at(-1) as { id: string };
     const before = (await json(`${base}/chunks`)).body.total as number;
-    expect((await fetch(`${base}/chunks/${other.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await authFetch(`${base}/chunks/${other.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await json(`${base}/chunks`)).body.total).toBe(before - 1);
   });
 
@@ -198,7 +199,7 @@ describe("knowledge bases through the API and the UI, with an Ollama-compatible 
   it("re-embeds every document on request and deletes a document with its stored file", async () => {
     const base = `${app.url}/api/v1/knowledge-bases/${kbId}`;
     const embedsBefore = models.requests.filter((r) => r.path.startsWith("/api/embed")).length;
-    const res = await fetch(`${base}/reembed`, { method: "POST" });
+    const res = await authFetch(`${base}/reembed`, { method: "POST" });
     expect(res.status).toBe(202);
     expect((await res.json()).queued).toBe(3);
     const docs = await waitUntilSettled(app, kbId);
@@ -210,7 +211,7 @@ describe("knowledge bases through the API and the UI, with an Ollama-compatible 
     const list = (await json(`${base}/documents`)).body.documents as Array<{ id: string; name: string }>;
     const en = list.find((d) => d.name === "fedramp-working-with-oscal.md")!;
     const stored = filesUnder(path.join(app.dataDir, "files")).length;
-    expect((await fetch(`${base}/documents/${en.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await authFetch(`${base}/documents/${en.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await json(`${base}/documents/${en.id}`)).status).toBe(404);
     expect(filesUnder(path.join(app.dataDir, "files"))).toHaveLength(stored - 1);
     const gone = await json(`${base}/retrieve`, { method: "POST", body: { queries: [EN_QUESTION], topK: 3 } });

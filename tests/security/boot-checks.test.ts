@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { corsOriginsProblem, databaseUrlProblem, enforceBootChecks, productionConfigProblems, secretKeyProblem } from "@/lib/security/boot-checks";
+import { adminAccountProblem, corsOriginsProblem, databaseUrlProblem, enforceBootChecks, productionConfigProblems, secretKeyProblem } from "@/lib/security/boot-checks";
 
 const GOOD_KEY = "k7R2vQx9ZpLm4TnB8wYc1FhJ6sDgE3uA0oKiN5tVbXq";
 const prod = (vars: Record<string, string | undefined>) => ({ NODE_ENV: "production", TRELLIS_SECRET_KEY: GOOD_KEY, ...vars });
@@ -91,5 +91,23 @@ describe("C18 enforceBootChecks", () => {
     const exit = vi.fn();
     expect(enforceBootChecks(prod({ TRELLIS_CORS_ORIGINS: "https://app.example.com" }), exit, () => undefined)).toEqual([]);
     expect(exit).not.toHaveBeenCalled();
+  });
+});
+
+describe("C18 the first owner from the environment", () => {
+  const base = { NODE_ENV: "production", TRELLIS_SECRET_KEY: "q8Vn2xLr7TzK4wP9sJ3mYc6HbD1fGa5E" };
+  it.each(["admin", "password", "changeme", "Admin123", "aaaaaaaaaaaaaaaa", "short1!"])("C18 refuses TRELLIS_ADMIN_PASSWORD=%s", (password) => {
+    const problems = productionConfigProblems({ ...base, TRELLIS_ADMIN_EMAIL: "owner@example.com", TRELLIS_ADMIN_PASSWORD: password });
+    expect(problems.map((p) => p.variable)).toEqual(["TRELLIS_ADMIN_PASSWORD"]);
+  });
+
+  it("C18 refuses an admin email without a password (no default password exists)", () => {
+    expect(adminAccountProblem("owner@example.com", undefined)).toMatch(/go together/);
+    expect(adminAccountProblem(undefined, "Xk3-long-random-passphrase")).toMatch(/go together/);
+  });
+
+  it("accepts a long random password, or no admin variables at all (the owner is created at /setup)", () => {
+    expect(productionConfigProblems({ ...base, TRELLIS_ADMIN_EMAIL: "owner@example.com", TRELLIS_ADMIN_PASSWORD: "v7N-q2xW-9rTz-Lk4P" })).toEqual([]);
+    expect(productionConfigProblems(base)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isAppError, type AppError } from "@/lib/errors";
 import { checkProviderUrl, type Resolver } from "@/lib/security/provider-url";
+import { appSession } from "../support/app-session";
 
 /** A resolver from a fixed table: no real DNS. Unknown names fail like NXDOMAIN. */
 function table(entries: Record<string, string[]>): Resolver & { calls: string[] } {
@@ -120,7 +121,12 @@ describe("C12 provider URLs: the explicit allowance for the owner's own model se
 });
 
 describe("C12 provider routes check base URLs before storing or calling them", () => {
-  const post = (body: unknown) => new Request("http://127.0.0.1/api/v1/providers", { method: "POST", headers: { "content-type": "application/json", "accept-language": "zh-CN" }, body: JSON.stringify(body) });
+  let session: Awaited<ReturnType<typeof appSession>>;
+  beforeAll(async () => {
+    session = await appSession();
+  });
+  afterAll(() => session?.dispose());
+  const post = (body: unknown) => session.request("http://127.0.0.1/api/v1/providers", { method: "POST", headers: { "content-type": "application/json", "accept-language": "zh-CN" }, body: JSON.stringify(body) });
 
   it("C12 create, update and test refuse a metadata base URL with 400, in the caller's language", async () => {
     const [{ POST: create }, { PATCH: update }, { POST: test }] = await Promise.all([

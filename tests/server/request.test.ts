@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { errorResponse, parseJson, requestContext, route } from "@/lib/server/request";
+import { errorResponse, parseJson, publicRoute, requestLocale, route } from "@/lib/server/request";
 
 const schema = z.object({ name: z.string().min(1) });
 const post = (body: string, type = "application/json", headers: Record<string, string> = {}) =>
@@ -9,9 +9,9 @@ const post = (body: string, type = "application/json", headers: Record<string, s
 
 describe("request helpers", () => {
   it("reads the language from the studio's cookie before the browser's Accept-Language", () => {
-    expect(requestContext(new Request("http://x", { headers: { "accept-language": "zh-CN,zh;q=0.9" } })).locale).toBe("zh");
-    expect(requestContext(new Request("http://x", { headers: { "accept-language": "zh-CN", cookie: "a=1; trellis-locale=en" } })).locale).toBe("en");
-    expect(requestContext(new Request("http://x")).locale).toBe("en");
+    expect(requestLocale(new Request("http://x", { headers: { "accept-language": "zh-CN,zh;q=0.9" } }))).toBe("zh");
+    expect(requestLocale(new Request("http://x", { headers: { "accept-language": "zh-CN", cookie: "a=1; trellis-locale=en" } }))).toBe("en");
+    expect(requestLocale(new Request("http://x"))).toBe("en");
   });
 
   it("refuses a body that is not declared as JSON (415) and JSON that does not parse (400)", async () => {
@@ -21,7 +21,7 @@ describe("request helpers", () => {
   });
 
   it("answers errors as { error: { code, message } } in the caller's language", async () => {
-    const handler = route(async () => {
+    const handler = publicRoute(async () => {
       throw new AppError("not_found", { en: "Flow not found.", zh: "找不到该流程。" }, 404);
     });
     const res = await handler(new Request("http://x", { headers: { "accept-language": "zh-CN" } }), { params: Promise.resolve({}) });
@@ -29,8 +29,22 @@ describe("request helpers", () => {
     expect(await res.json()).toEqual({ error: { code: "not_found", message: "找不到该流程。" } });
   });
 
+  it("C1 route() refuses a caller without credentials with 401 in their language, before the handler runs", async () => {
+    let ran = false;
+    const handler = route(async () => {
+      ran = true;
+      return Response.json({ secret: true });
+    });
+    const res = await handler(new Request("http://x/api/v1/flows", { headers: { "accept-language": "zh-CN" } }), { params: Promise.resolve({}) });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error).toEqual({ code: "unauthenticated", message: expect.stringContaining("请先登录") });
+    const malformed = await handler(new Request("http://x/api/v1/flows", { headers: { authorization: "Basic YTpi" } }), { params: Promise.resolve({}) });
+    expect(malformed.status).toBe(401);
+    expect(ran).toBe(false);
+  });
+
   it("turns schema errors into 400 with the field named, and hides internal errors", async () => {
-    const invalid = route(async (req) => Response.json(await parseJson(req, schema)));
+    const invalid = publicRoute(async (req) => Response.json(await parseJson(req, schema)));
     const res = await invalid(post('{"name":""}'), { params: Promise.resolve({}) });
     expect(res.status).toBe(400);
     const body = await res.json();

@@ -3,13 +3,14 @@ import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { screenshotDir } from "../support/browser";
+import { authFetch } from "../support/auth";
 
 /**
  * Creates a flow through the API (the flows list is its own page and its own test) and returns its id.
  * @example const id = await createFlowViaApi(app.url, "Support bot");
  */
 export async function createFlowViaApi(baseUrl: string, name: string, graph?: FlowDocument): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/flows`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name, graph }) });
+  const res = await authFetch(`${baseUrl}/api/v1/flows`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name, graph }) });
   if (res.status !== 201) throw new Error(`creating the flow failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { flow: { id: string } }).flow.id;
 }
@@ -21,16 +22,16 @@ export async function createFlowViaApi(baseUrl: string, name: string, graph?: Fl
  * @example const kb = await createKnowledgeBaseViaApi(app.url, "法规", ["/work/shared/fixtures/docs/zh/statistics-law-2024-09-13.md"]);
  */
 export async function createKnowledgeBaseViaApi(baseUrl: string, name: string, files: string[], timeoutMs = 90_000): Promise<{ id: string; name: string }> {
-  const created = await fetch(`${baseUrl}/api/v1/knowledge-bases`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
+  const created = await authFetch(`${baseUrl}/api/v1/knowledge-bases`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
   if (created.status !== 201) throw new Error(`creating the knowledge base failed: ${created.status} ${await created.text()}`);
   const id = ((await created.json()) as { knowledgeBase: { id: string } }).knowledgeBase.id;
   const form = new FormData();
   for (const file of files) form.append("files", new Blob([await readFile(file)]), path.basename(file));
-  const uploaded = await fetch(`${baseUrl}/api/v1/knowledge-bases/${id}/documents`, { method: "POST", body: form });
+  const uploaded = await authFetch(`${baseUrl}/api/v1/knowledge-bases/${id}/documents`, { method: "POST", body: form });
   if (uploaded.status !== 202) throw new Error(`uploading failed: ${uploaded.status} ${await uploaded.text()}`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${baseUrl}/api/v1/knowledge-bases/${id}/documents`);
+    const res = await authFetch(`${baseUrl}/api/v1/knowledge-bases/${id}/documents`);
     const docs = ((await res.json()) as { documents: { name: string; status: string; error?: unknown }[] }).documents;
     const failed = docs.find((d) => d.status === "failed");
     if (failed) throw new Error(`ingesting ${failed.name} failed: ${JSON.stringify(failed.error)}`);

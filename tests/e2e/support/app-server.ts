@@ -4,12 +4,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { getFreePort } from "../../support/model-server";
+import { forgetSession, login, registerSession } from "./auth";
 
 const root = path.resolve(__dirname, "../../..");
 
 export interface AppServer {
   url: string;
   dataDir: string;
+  /** The owner created at first start from TRELLIS_ADMIN_EMAIL / TRELLIS_ADMIN_PASSWORD; `cookie` is their session. */
+  owner: { email: string; password: string; cookie: string } | null;
   logs: () => string;
   stop(): Promise<void>;
 }
@@ -18,14 +21,17 @@ export interface AppServer {
  * Starts the production build (`next start`) on a free loopback port with its own embedded
  * database folder. The model server is chosen the way a user chooses it: OLLAMA_BASE_URL.
  */
-export async function startApp(opts: { ollamaBaseUrl: string; env?: Record<string, string> }): Promise<AppServer> {
+export async function startApp(opts: { ollamaBaseUrl: string; env?: Record<string, string>; withOwner?: boolean }): Promise<AppServer> {
   const port = await getFreePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "trellis-e2e-"));
   let output = "";
+  // Unless a test wants the first-start screen, the owner exists from the start and the suite is logged in.
+  const withOwner = opts.withOwner ?? true;
+  const owner = withOwner ? { email: "owner@trellis.test", password: randomBytes(18).toString("base64url") } : null;
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     // Production start refuses a missing or sample TRELLIS_SECRET_KEY (C18): each app gets a random one.
-    env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, OLLAMA_BASE_URL: opts.ollamaBaseUrl, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", TRELLIS_SECRET_KEY: randomBytes(36).toString("base64"), ...opts.env },
+    env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, OLLAMA_BASE_URL: opts.ollamaBaseUrl, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", TRELLIS_SECRET_KEY: randomBytes(36).toString("base64"), TRELLIS_ADMIN_EMAIL: owner?.email ?? "", TRELLIS_ADMIN_PASSWORD: owner?.password ?? "", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (output += d));
@@ -35,7 +41,7 @@ export async function startApp(opts: { ollamaBaseUrl: string; env?: Record<strin
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
     try {
-      const res = await fetch(`${url}/api/v1/status`);
+      const res = await fetch(`${url}/api/v1/health`);
       if (res.ok) break;
     } catch {
       // not listening yet
@@ -43,15 +49,19 @@ export async function startApp(opts: { ollamaBaseUrl: string; env?: Record<strin
     await new Promise((r) => setTimeout(r, 250));
   }
   if (Date.now() >= deadline) throw new Error(`the app did not start in 60 s:\n${output}`);
+  const cookie = owner ? await login(url, owner.email, owner.password) : null;
+  if (cookie) registerSession(url, cookie);
   return {
     url,
     dataDir,
+    owner: owner && cookie ? { ...owner, cookie } : null,
     logs: () => output,
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
         await new Promise((resolve) => child.once("exit", resolve));
       }
+      forgetSession(url);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

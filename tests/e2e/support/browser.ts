@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { signInContext } from "./auth";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const screenshotDir = path.resolve(__dirname, "../../../test-results");
@@ -20,6 +21,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export function newContext(browser: Browser, locale: "en-US" | "zh-CN"): Promise<BrowserContext> {
-  return browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
+/** A browser context logged in as the owner of the app started last (pass `signedIn: false` for a stranger). */
+export async function newContext(browser: Browser, locale: "en-US" | "zh-CN", opts: { signedIn?: boolean; origin?: string } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
+  if (opts.signedIn ?? true) await signInContext(context, opts.origin);
+  return context;
 }

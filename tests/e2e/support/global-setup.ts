@@ -18,7 +18,7 @@ export default function setup() {
 }
 
 function sourcesNewerThan(mtime: number): boolean {
-  const out = execFileSync("git", ["ls-files", "-m", "-o", "--exclude-standard", "app", "lib", "nodes", "components", "messages"], { cwd: root }).toString();
+  const out = execFileSync("git", ["ls-files", "-m", "-o", "--exclude-standard", "app", "lib", "nodes", "components", "messages", "proxy.ts"], { cwd: root }).toString();
   const tracked = execFileSync("git", ["log", "-1", "--format=%ct"], { cwd: root }).toString().trim();
   if (Number(tracked) * 1000 > mtime) return true;
   return out

@@ -1,5 +1,6 @@
 import { parseSse } from "@/lib/client/sse";
 import type { RunEvent } from "@/lib/engine/types";
+import { authFetch } from "./auth";
 
 export type WireEvent = RunEvent & { runId: string };
 
@@ -9,7 +10,7 @@ export async function collectRun(
   body: object,
   opts: { controller?: AbortController; onEvent?: (event: WireEvent, all: WireEvent[]) => void } = {},
 ): Promise<{ status: number; headers: Headers; events: WireEvent[] }> {
-  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: opts.controller?.signal });
+  const res = await authFetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: opts.controller?.signal });
   const events: WireEvent[] = [];
   if (!res.body || !res.headers.get("content-type")?.includes("text/event-stream")) return { status: res.status, headers: res.headers, events };
   try {
@@ -26,7 +27,7 @@ export async function collectRun(
 }
 
 export async function json(url: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) {
-  const res = await fetch(url, {
+  const res = await authFetch(url, {
     method: init?.method ?? "GET",
     headers: { ...(init?.body !== undefined ? { "Content-Type": "application/json" } : {}), ...init?.headers },
     body: init?.body === undefined ? undefined : JSON.stringify(init.body),

@@ -23,4 +23,4 @@ export const POST = route(async (req, ctx) => {
   const provider = await createProvider(db, ctx.workspaceId, input);
   if (isDefault) await setDefaultProvider(db, ctx.workspaceId, provider.id);
   return Response.json({ provider: { ...provider, isDefault } }, { status: 201 });
-});
+}, { allow: "admin" });

@@ -17,10 +17,10 @@ export const PATCH = route<Params>(async (req, ctx, { providerId }) => {
   if (!provider) throw notFound(PROVIDER);
   if (isDefault !== undefined) await setDefaultProvider(db, ctx.workspaceId, isDefault ? providerId : null);
   return Response.json({ provider });
-});
+}, { allow: "admin" });
 
 export const DELETE = route<Params>(async (_req, ctx, { providerId }) => {
   const deleted = await deleteProviderById(await getDb(), ctx.workspaceId, providerId);
   if (!deleted) throw notFound(PROVIDER);
   return new Response(null, { status: 204 });
-});
+}, { allow: "admin" });

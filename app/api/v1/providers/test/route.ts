@@ -22,4 +22,4 @@ export const POST = route(async (req, ctx) => {
   const result = await testConnection(config);
   if (result.ok) return Response.json({ ok: true, models: result.models });
   return Response.json({ ok: false, error: { code: result.error.code, message: result.error.message[ctx.locale] } });
-});
+}, { allow: "admin" });

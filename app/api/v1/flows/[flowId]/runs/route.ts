@@ -34,9 +34,12 @@ export const POST = route<Params>(async (req, ctx, { flowId }) => {
   let finished: Extract<RunEvent, { type: "run-finished" }> | undefined;
   for await (const event of events) if (event.type === "run-finished") finished = event;
   return Response.json({ runId, status: finished?.status, answer: finished?.answer ?? null, error: finished?.error ?? null, durationMs: finished?.durationMs });
-});
+}, { allow: "run" });
 
+/** The flow's latest 50 runs; 404 for a flow that is not the caller's (not an empty list). */
 export const GET = route<Params>(async (_req, ctx, { flowId }) => {
-  const runs = await listRunsByFlowId(await getDb(), ctx.workspaceId, flowId, 50);
+  const db = await getDb();
+  if (!(await getFlowById(db, ctx.workspaceId, flowId))) throw notFound({ en: "Flow", zh: "该流程" });
+  const runs = await listRunsByFlowId(db, ctx.workspaceId, flowId, 50);
   return Response.json({ runs });
 });

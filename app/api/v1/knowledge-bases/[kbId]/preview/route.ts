@@ -19,4 +19,4 @@ export const POST = route<{ kbId: string }>(async (req, ctx, { kbId }) => {
   const compare = jsonField(form, "compare");
   if (compare !== undefined) settings.push(compare);
   return Response.json({ name: file.name, ...(await previewChunks(file, settings)) });
-});
+}, { allow: "run" });

@@ -11,4 +11,4 @@ export const POST = route<{ kbId: string }>(async (req, ctx, { kbId }) => {
   const db = await getDb();
   const kb = await requireKnowledgeBase(db, ctx.workspaceId, kbId);
   return Response.json({ results: await retrieveBatch(db, kb, body, req.signal) });
-});
+}, { allow: "run" });

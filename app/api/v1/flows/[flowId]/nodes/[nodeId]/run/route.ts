@@ -39,4 +39,4 @@ export const POST = route<Params>(async (req, ctx, { flowId, nodeId }) => {
     return Response.json({ error: { code, message }, durationMs: result.durationMs }, { status: requestErrors.has(code) ? 400 : 200 });
   }
   return Response.json(result);
-});
+}, { allow: "run" });

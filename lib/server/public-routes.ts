@@ -1,0 +1,30 @@
+/**
+ * The only surfaces anyone may reach without logging in (C1). Everything else — every studio
+ * page and every /api route — needs a session or an API key. The proxy (proxy.ts) lets these
+ * through; the route-enumeration test (tests/e2e/routes-auth.test.ts) calls every route of the
+ * built app without credentials and fails for any route that answers but is not listed here.
+ * Public bot surfaces (chat page, widget, per-bot API) will be added here by name when they land.
+ */
+export const PUBLIC_API_ROUTES: ReadonlyArray<{ path: string; methods: readonly string[] }> = [
+  { path: "/api/v1/health", methods: ["GET"] },
+  { path: "/api/v1/auth/state", methods: ["GET"] },
+  { path: "/api/v1/auth/setup", methods: ["POST"] },
+  { path: "/api/v1/auth/login", methods: ["POST"] },
+  { path: "/api/v1/auth/invites/[token]", methods: ["GET"] },
+  { path: "/api/v1/auth/invites/[token]/accept", methods: ["POST"] },
+];
+
+export const PUBLIC_PAGES: readonly string[] = ["/login", "/setup", "/invite/[token]"];
+
+function matches(pattern: string, pathname: string): boolean {
+  const want = pattern.split("/");
+  const got = pathname.split("/");
+  if (want.length !== got.length) return false;
+  return want.every((segment, i) => (segment.startsWith("[") ? /^[A-Za-z0-9_-]{1,128}$/.test(got[i]) : segment === got[i]));
+}
+
+/** True when `pathname` (already decoded and normalised by Next.js) is a public page or API route. */
+export function isPublicPath(pathname: string): boolean {
+  const path = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+  return PUBLIC_API_ROUTES.some((r) => matches(r.path, path)) || PUBLIC_PAGES.some((p) => matches(p, path));
+}
