@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { Pool } from "pg";
 import * as schema from "./schema";
 import { defaultMigrationsFolder, migratePglite, migratePostgres } from "./migrate";
+import { probePostgres, StallGuard } from "./stall-guard";
 
 /**
  * The database handle every query takes. Both drivers build the same `PgDatabase` query builder
@@ -94,6 +95,9 @@ async function openPostgres(url: string, migrationsFolder: string, shouldMigrate
   });
   // Idle clients emit 'error' when the server goes away; unhandled, that would crash the process.
   pool.on("error", (error) => console.error(`[db] idle PostgreSQL connection lost: ${error.message}`));
+  // A server that stalls without closing connections is noticed within ~2 s (lib/db/stall-guard.ts).
+  const guard = new StallGuard(() => probePostgres(url));
+  guard.install(pool);
   const db = drizzlePg({ client: pool, schema });
   let closed = false;
   return {
@@ -102,6 +106,7 @@ async function openPostgres(url: string, migrationsFolder: string, shouldMigrate
     close: async () => {
       if (closed) return;
       closed = true;
+      guard.dispose();
       await pool.end();
     },
   };

@@ -47,6 +47,25 @@ export function engineServices(db: Db, workspaceId: string): EngineServices {
   };
 }
 
+const RETRY_EVERY_MS = 2_000;
+const RETRY_FOR_MS = 10 * 60_000;
+
+/** Retries writing a run's trace and end until it works or 10 minutes pass (then a restart marks it interrupted). */
+async function retryRecording(runId: string, attempt: () => Promise<void>): Promise<void> {
+  const until = Date.now() + RETRY_FOR_MS;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS).unref?.());
+    try {
+      await attempt();
+      console.error(`[trellis] recorded the end of run ${runId} once the database was back`);
+      return;
+    } catch {
+      // still away
+    }
+  }
+  console.error(`[trellis] gave up recording the end of run ${runId}; the next start marks it interrupted`);
+}
+
 /**
  * Starts a run of a saved flow and returns its events. The run record is written concurrently with
  * the first node (the first token never waits for it); steps are saved in batches; the run's end
@@ -98,17 +117,29 @@ export function startFlowRun(request: FlowRunRequest): { runId: string; events: 
     } finally {
       request.signal?.removeEventListener("abort", onAbort);
       if (!last) controller.abort();
-      try {
-        await created;
+      const end = {
+        status: last?.status ?? ("cancelled" as const),
+        answer: last?.answer ?? null,
+        error: last?.error ?? (last ? null : { code: "CANCELLED", message: "The client disconnected." }),
+        durationMs: last?.durationMs ?? Date.now() - startedAt,
+      };
+      const record = async (ensureRun: () => Promise<unknown>) => {
+        await ensureRun();
         await writer.flush();
-        await finishRun(db, runId, {
-          status: last?.status ?? "cancelled",
-          answer: last?.answer ?? null,
-          error: last?.error ?? (last ? null : { code: "CANCELLED", message: "The client disconnected." }),
-          durationMs: last?.durationMs ?? Date.now() - startedAt,
-        });
+        await finishRun(db, runId, end);
+      };
+      try {
+        await record(() => created);
       } catch (error) {
-        console.error("[trellis] could not record the end of run", runId, error);
+        // The database is away (C22): keep trying in the background, so the run shows its real
+        // end (not "running") once it is back, without anyone having to restart the app.
+        if (isAppError(error) && error.status === 503) {
+          void retryRecording(runId, () =>
+            record(() => created.catch(() => createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: request.input }).catch(() => undefined))),
+          );
+        } else {
+          console.error("[trellis] could not record the end of run", runId, error);
+        }
       }
     }
   }

@@ -81,6 +81,9 @@ export class TraceWriter {
         .catch(() => undefined)
         .then(() => this.save(batch.map((s) => this.redacted(s))))
         .catch((error: unknown) => {
+          // Keep the batch for the next flush (e.g. once the database is back), unless newer
+          // changes of the same steps are already waiting.
+          for (const step of batch) this.dirty.add(step.nodeId);
           this.options.onSaveError?.(error);
           throw error;
         });
