@@ -13,7 +13,8 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
  */
 const contentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
+  // `npm run dev` only: React's development build uses eval to rebuild server call stacks.
+  process.env.NODE_ENV === "development" ? "script-src 'self' 'unsafe-inline' 'unsafe-eval'" : "script-src 'self' 'unsafe-inline'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
