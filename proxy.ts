@@ -32,5 +32,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Everything except the build's static files and icons (they hold no data).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

@@ -29,7 +29,8 @@ function builtRoutes(): BuiltRoute[] {
     const kind = entry.endsWith("/route") ? "api" : entry.endsWith("/page") ? "page" : null;
     if (!kind) continue;
     const pattern = entry.replace(/\/(route|page)$/, "").replace(/\/\([^)]+\)/g, "") || "/";
-    if (pattern.startsWith("/_") || pattern === "/favicon.ico") continue;
+    // Build internals and the app icon (a static file, no data; excluded from the proxy too).
+    if (pattern.startsWith("/_") || pattern === "/favicon.ico" || pattern === "/icon.svg") continue;
     let methods: string[] = ["GET"];
     if (kind === "api") {
       const source = readFileSync(path.join(root, "app", `${entry}.ts`), "utf8");
@@ -145,6 +146,10 @@ describe("C1 deny by default: every route of the build, without credentials", ()
     ["trailing slash", "/api/v1/flows/"],
     ["backslash", "/api/v1/health\\..\\flows"],
     ["public prefix with suffix", "/api/v1/healthx/../flows"],
+    ["from the static prefix", "/_next/static/../../api/v1/flows"],
+    ["from the static prefix, encoded", "/_next/static/..%2F..%2Fapi/v1/flows"],
+    ["from the icon", "/icon.svg/../api/v1/flows"],
+    ["from the favicon, ..;/", "/favicon.ico/..;/api/v1/flows"],
   ])("C1 path trick (%s) %s never reaches the data", async (_name, trick) => {
     for (const method of ["GET", "POST"]) {
       const res = await raw(app.url, method, trick);
