@@ -54,6 +54,7 @@ function upstreamDetail(error: unknown): string {
 
 function classify(error: unknown, state: RequestState, ctx: ErrorContext, partial: string): ProviderError {
   if (isProviderError(error)) return error;
+  if (state.blocked) return new ProviderError("PROVIDER_URL_BLOCKED", state.blocked.localized, { cause: error, details: state.blocked.details });
   if (state.cancelled) return new ProviderError("CANCELLED", providerMessages.cancelled(), { cause: error });
   if (state.timedOut) return new ProviderError("PROVIDER_TIMEOUT", providerMessages.timeout(ctx, state.timedOut), { cause: error });
   if (state.connectError) return new ProviderError("PROVIDER_UNREACHABLE", providerMessages.unreachable(ctx), { cause: error, details: { code: state.connectError } });

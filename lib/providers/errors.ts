@@ -10,6 +10,8 @@ const statusOf: Record<ProviderErrorCode, number> = {
   PROVIDER_AUTH: 502,
   PROVIDER_ERROR: 502,
   PROVIDER_STREAM_BROKEN: 502,
+  // The same code and status as the save-time check (lib/security/provider-url.ts): the URL is refused.
+  PROVIDER_URL_BLOCKED: 400,
   CANCELLED: 499,
 };
 

@@ -1,3 +1,4 @@
+import { createProviderFetch, type ProviderFetchOptions } from "@/lib/security/provider-fetch";
 import type { ChatRequest, ChatResult } from "@/nodes/context";
 import { toProviderError } from "./classify";
 import { ProviderError, providerMessages, type ErrorContext } from "./errors";
@@ -12,6 +13,11 @@ export type Usage = NonNullable<ChatResult["usage"]>;
 /** What a provider's stream yields: text pieces, and usage when the server reports it. */
 export type Piece = string | { usage: Usage };
 
+/** The fetch under a provider's guards: the default pinned fetch, or one on an injected resolver and connector (tests). */
+function transport(network: ProviderFetchOptions | undefined): typeof fetch | undefined {
+  return network ? createProviderFetch(network) : undefined;
+}
+
 /**
  * Builds a ChatModel from a provider's raw token stream. Here, once for every provider: the
  * guarded fetch (cancel, first-byte and idle timeouts), error mapping, keeping the partial text
@@ -24,10 +30,12 @@ export function guardedChatModel(opts: {
   model: string;
   ctx: ErrorContext;
   open: (request: StreamRequest, guard: RequestGuard) => AsyncIterable<Piece>;
+  network?: ProviderFetchOptions;
 }): ChatModel {
   const { ctx } = opts;
+  const network = transport(opts.network);
   async function* pieces(request: StreamRequest): AsyncGenerator<Piece> {
-    const guard = createRequestGuard({ signal: request.signal, timeoutMs: ctx.timeoutMs, idleTimeoutMs: ctx.timeoutMs });
+    const guard = createRequestGuard({ signal: request.signal, timeoutMs: ctx.timeoutMs, idleTimeoutMs: ctx.timeoutMs, fetch: network });
     let partial = "";
     try {
       if (guard.state.cancelled) throw new ProviderError("CANCELLED", providerMessages.cancelled());
@@ -78,7 +86,9 @@ export function guardedEmbedder(opts: {
   ctx: ErrorContext;
   batchSize: number;
   embedBatch: (texts: string[], guard: RequestGuard) => Promise<number[][]>;
+  network?: ProviderFetchOptions;
 }): Embedder {
+  const network = transport(opts.network);
   return {
     provider: opts.provider,
     model: opts.model,
@@ -86,7 +96,7 @@ export function guardedEmbedder(opts: {
       const out: number[][] = [];
       for (let start = 0; start < texts.length; start += opts.batchSize) {
         const batch = texts.slice(start, start + opts.batchSize);
-        const guard = createRequestGuard({ signal, timeoutMs: opts.ctx.timeoutMs, idleTimeoutMs: opts.ctx.timeoutMs });
+        const guard = createRequestGuard({ signal, timeoutMs: opts.ctx.timeoutMs, idleTimeoutMs: opts.ctx.timeoutMs, fetch: network });
         try {
           if (guard.state.cancelled) throw new ProviderError("CANCELLED", providerMessages.cancelled());
           const vectors = await opts.embedBatch(batch, guard);
@@ -106,11 +116,11 @@ export function guardedEmbedder(opts: {
 }
 
 /**
- * Runs one guarded non-chat request (model listing), with the same error mapping.
+ * Runs one guarded non-chat request (model listing), with the same error mapping and network.
  * @example await guardedCall(ctx, undefined, (guard) => guard.fetch(`${baseUrl}/api/tags`).then((r) => r.json()))
  */
-export async function guardedCall<T>(ctx: ErrorContext, signal: AbortSignal | undefined, run: (guard: RequestGuard) => Promise<T>): Promise<T> {
-  const guard = createRequestGuard({ signal, timeoutMs: ctx.timeoutMs, idleTimeoutMs: ctx.timeoutMs });
+export async function guardedCall<T>(ctx: ErrorContext, signal: AbortSignal | undefined, run: (guard: RequestGuard) => Promise<T>, network?: ProviderFetchOptions): Promise<T> {
+  const guard = createRequestGuard({ signal, timeoutMs: ctx.timeoutMs, idleTimeoutMs: ctx.timeoutMs, fetch: transport(network) });
   try {
     return await run(guard);
   } catch (error) {

@@ -4,7 +4,7 @@ import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
 import { parseOpenAIModels } from "./openai-compatible";
 import type { RequestGuard } from "./request-guard";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
 
 export const HF_DEFAULT_CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct";
 export const HF_DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";
@@ -40,13 +40,14 @@ function client(config: ProviderConfig, guard: RequestGuard): InferenceClient {
  * Chat through @huggingface/inference's chatCompletionStream.
  * @example createHuggingFaceChatModel({ id: "tgi", kind: "huggingface", name: "TGI", baseUrl: "http://10.0.0.5:8080" })
  */
-export function createHuggingFaceChatModel(config: ProviderConfig, model?: string): ChatModel {
+export function createHuggingFaceChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
   const name = model || config.chatModel || HF_DEFAULT_CHAT_MODEL;
   const ctx = context(config, name);
   return guardedChatModel({
     provider: config.id,
     model: name,
     ctx,
+    network: options.network,
     async *open(request, guard): AsyncGenerator<Piece> {
       const stream = client(config, guard).chatCompletionStream(
         {
@@ -84,7 +85,7 @@ function toSentenceVectors(output: unknown, count: number): number[][] {
  * Embeddings through featureExtraction (Inference Providers' hf-inference, or a TEI endpoint).
  * @example await createHuggingFaceEmbedder(config).embed(["你好", "hello"])
  */
-export function createHuggingFaceEmbedder(config: ProviderConfig, model?: string): Embedder {
+export function createHuggingFaceEmbedder(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Embedder {
   const name = model || config.embeddingModel || HF_DEFAULT_EMBEDDING_MODEL;
   const ctx = context(config, name);
   return guardedEmbedder({
@@ -92,6 +93,7 @@ export function createHuggingFaceEmbedder(config: ProviderConfig, model?: string
     model: name,
     ctx,
     batchSize: EMBED_BATCH,
+    network: options.network,
     async embedBatch(texts, guard) {
       const output = await client(config, guard).featureExtraction(
         { model: name, inputs: texts, ...(config.baseUrl ? {} : { provider: "hf-inference" as const }) },
@@ -107,19 +109,19 @@ export function createHuggingFaceEmbedder(config: ProviderConfig, model?: string
  * models Inference Providers route (GET router.huggingface.co/v1/models, which also checks the token).
  * @example await listHuggingFaceModels({ …, baseUrl: "http://127.0.0.1:8080" }) // [{ name: "Qwen/Qwen2.5-7B-Instruct", kind: "chat" }]
  */
-export async function listHuggingFaceModels(config: ProviderConfig, signal?: AbortSignal): Promise<ModelInfo[]> {
+export async function listHuggingFaceModels(config: ProviderConfig, signal?: AbortSignal, options: ProviderOptions = {}): Promise<ModelInfo[]> {
   const ctx = context(config);
   const headers: Record<string, string> = config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {};
   if (!config.baseUrl) {
-    return parseOpenAIModels(await guardedCall(ctx, signal, (guard) => fetchJson(guard, `${HF_ROUTER}/v1/models`, { headers })));
+    return parseOpenAIModels(await guardedCall(ctx, signal, (guard) => fetchJson(guard, `${HF_ROUTER}/v1/models`, { headers }), options.network));
   }
   try {
-    const info = await guardedCall(ctx, signal, (guard) => fetchJson<{ model_id?: string }>(guard, `${ctx.baseUrl}/info`, { headers }));
+    const info = await guardedCall(ctx, signal, (guard) => fetchJson<{ model_id?: string }>(guard, `${ctx.baseUrl}/info`, { headers }), options.network);
     if (info.model_id) return [{ name: info.model_id, kind: "chat" }];
   } catch (error) {
     // Not TGI (no /info): try the OpenAI-style listing, unless the server is simply down.
     const code = (error as { code?: string }).code;
     if (code !== "PROVIDER_ERROR") throw error;
   }
-  return parseOpenAIModels(await guardedCall(ctx, signal, (guard) => fetchJson(guard, `${ctx.baseUrl}/v1/models`, { headers })));
+  return parseOpenAIModels(await guardedCall(ctx, signal, (guard) => fetchJson(guard, `${ctx.baseUrl}/v1/models`, { headers }), options.network));
 }

@@ -6,7 +6,8 @@ import { createOfflineChatModel, createOfflineEmbedder, offlineModels, EXTRACTIV
 import { OLLAMA_DEFAULT_CHAT_MODEL, OLLAMA_DEFAULT_EMBEDDING_MODEL, OLLAMA_DEFAULT_URL, createOllamaChatModel, createOllamaEmbedder, listOllamaModels } from "./ollama";
 import { createOpenAICompatibleChatModel, createOpenAICompatibleEmbedder, listOpenAICompatibleModels } from "./openai-compatible";
 import { trimUrl } from "./guarded";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderErrorCode } from "./types";
+import { createProviderFetch } from "@/lib/security/provider-fetch";
+import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderErrorCode, ProviderOptions } from "./types";
 
 export { ProviderError, isProviderError } from "./errors";
 export { DEFAULT_TIMEOUT_MS } from "./guarded";
@@ -43,14 +44,14 @@ function unknownKind(config: ProviderConfig): never {
  * const llm = createChatModel(ollamaDefaultProvider("http://127.0.0.1:11434"));
  * const { text } = await llm.invoke({ messages: [{ role: "user", content: "你好" }], onToken: send });
  */
-export function createChatModel(config: ProviderConfig, model?: string): ChatModel {
+export function createChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
   switch (config.kind) {
     case "ollama":
-      return createOllamaChatModel(config, model);
+      return createOllamaChatModel(config, model, options);
     case "openai":
-      return createOpenAICompatibleChatModel(config, model);
+      return createOpenAICompatibleChatModel(config, model, options);
     case "huggingface":
-      return createHuggingFaceChatModel(config, model);
+      return createHuggingFaceChatModel(config, model, options);
     case "offline":
       return createOfflineChatModel(config.id);
     default:
@@ -63,14 +64,14 @@ export function createChatModel(config: ProviderConfig, model?: string): ChatMod
  * a knowledge base remembers which embedder filled it.
  * @example const vectors = await createEmbedder(offlineProvider).embed(["向量检索", "vector search"]);
  */
-export function createEmbedder(config: ProviderConfig, model?: string): Embedder {
+export function createEmbedder(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Embedder {
   switch (config.kind) {
     case "ollama":
-      return createOllamaEmbedder(config, model);
+      return createOllamaEmbedder(config, model, options);
     case "openai":
-      return createOpenAICompatibleEmbedder(config, model);
+      return createOpenAICompatibleEmbedder(config, model, options);
     case "huggingface":
-      return createHuggingFaceEmbedder(config, model);
+      return createHuggingFaceEmbedder(config, model, options);
     case "offline":
       return createOfflineEmbedder(config.id);
     default:
@@ -82,14 +83,14 @@ export function createEmbedder(config: ProviderConfig, model?: string): Embedder
  * The models a provider offers, for the settings page's pickers.
  * @example await listModels(ollamaDefaultProvider()) // [{ name: "qwen2.5:latest", kind: "chat" }, …]
  */
-export async function listModels(config: ProviderConfig, signal?: AbortSignal): Promise<ModelInfo[]> {
+export async function listModels(config: ProviderConfig, signal?: AbortSignal, options: ProviderOptions = {}): Promise<ModelInfo[]> {
   switch (config.kind) {
     case "ollama":
-      return listOllamaModels(config, signal);
+      return listOllamaModels(config, signal, options);
     case "openai":
-      return listOpenAICompatibleModels(config, signal);
+      return listOpenAICompatibleModels(config, signal, options);
     case "huggingface":
-      return listHuggingFaceModels(config, signal);
+      return listHuggingFaceModels(config, signal, options);
     case "offline":
       return offlineModels;
     default:
@@ -104,9 +105,9 @@ export type ConnectionTest = { ok: true; models: ModelInfo[] } | { ok: false; er
  * both languages, instead of throwing.
  * @example const r = await testConnection(config); if (!r.ok) show(r.error.message[locale]);
  */
-export async function testConnection(config: ProviderConfig): Promise<ConnectionTest> {
+export async function testConnection(config: ProviderConfig, options: ProviderOptions = {}): Promise<ConnectionTest> {
   try {
-    return { ok: true, models: await listModels(config) };
+    return { ok: true, models: await listModels(config, undefined, options) };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.localized } };
     const ctx = { kind: config.kind, baseUrl: config.baseUrl ?? "", timeoutMs: config.timeoutMs ?? 0 };
@@ -118,12 +119,12 @@ export async function testConnection(config: ProviderConfig): Promise<Connection
 
 /**
  * Whether Ollama answers at `baseUrl` (GET /api/tags) within `timeoutMs`; used at start to pick
- * the default provider. Never throws.
+ * the default provider. Goes through the pinned provider fetch like every model request. Never throws.
  * @example if (await probeOllama(env().OLLAMA_BASE_URL)) useOllama();
  */
-export async function probeOllama(baseUrl: string, timeoutMs = 800): Promise<boolean> {
+export async function probeOllama(baseUrl: string, timeoutMs = 800, options: ProviderOptions = {}): Promise<boolean> {
   try {
-    const response = await fetch(`${trimUrl(baseUrl)}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await createProviderFetch(options.network)(`${trimUrl(baseUrl)}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return false;
     const body = (await response.json()) as { models?: unknown };
     return Array.isArray(body.models);

@@ -2,7 +2,7 @@ import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
 import { streamPieces } from "./lc-messages";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
 
 export const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434";
 export const OLLAMA_DEFAULT_CHAT_MODEL = "qwen2.5";
@@ -18,13 +18,14 @@ function context(config: ProviderConfig, model?: string): ErrorContext {
  * carries that call's guarded fetch, so cancel and timeouts close the HTTP request itself.
  * @example await createOllamaChatModel({ id: "ollama-local", kind: "ollama", name: "Ollama" }).invoke({ messages })
  */
-export function createOllamaChatModel(config: ProviderConfig, model?: string): ChatModel {
+export function createOllamaChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
   const name = model || config.chatModel || OLLAMA_DEFAULT_CHAT_MODEL;
   const ctx = context(config, name);
   return guardedChatModel({
     provider: config.id,
     model: name,
     ctx,
+    network: options.network,
     async *open(request, guard): AsyncGenerator<Piece> {
       const chat = new ChatOllama({
         baseUrl: ctx.baseUrl,
@@ -42,7 +43,7 @@ export function createOllamaChatModel(config: ProviderConfig, model?: string): C
  * Embeddings from Ollama's /api/embed in batches of 32 texts.
  * @example const [v] = await createOllamaEmbedder(config).embed(["向量数据库"]);
  */
-export function createOllamaEmbedder(config: ProviderConfig, model?: string): Embedder {
+export function createOllamaEmbedder(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Embedder {
   const name = model || config.embeddingModel || OLLAMA_DEFAULT_EMBEDDING_MODEL;
   const ctx = context(config, name);
   return guardedEmbedder({
@@ -50,6 +51,7 @@ export function createOllamaEmbedder(config: ProviderConfig, model?: string): Em
     model: name,
     ctx,
     batchSize: EMBED_BATCH,
+    network: options.network,
     embedBatch: (texts, guard) => new OllamaEmbeddings({ baseUrl: ctx.baseUrl, model: name, fetch: guard.fetch, maxRetries: 0 }).embedDocuments(texts),
   });
 }
@@ -70,15 +72,18 @@ function kindFromName(name: string): ModelInfo["kind"] {
  * so the settings page can offer chat models for chat and embedding models for embeddings.
  * @example (await listOllamaModels(config)).map((m) => m.name) // ["qwen2.5:latest", …]
  */
-export async function listOllamaModels(config: ProviderConfig, signal?: AbortSignal): Promise<ModelInfo[]> {
+export async function listOllamaModels(config: ProviderConfig, signal?: AbortSignal, options: ProviderOptions = {}): Promise<ModelInfo[]> {
   const ctx = context(config);
-  const tags = await guardedCall(ctx, signal, (guard) => fetchJson<TagsResponse>(guard, `${ctx.baseUrl}/api/tags`));
+  const tags = await guardedCall(ctx, signal, (guard) => fetchJson<TagsResponse>(guard, `${ctx.baseUrl}/api/tags`), options.network);
   const names = (tags.models ?? []).map((m) => m.name || m.model || "").filter(Boolean);
   return Promise.all(
     names.map(async (name): Promise<ModelInfo> => {
       try {
-        const show = await guardedCall(ctx, signal, (guard) =>
-          fetchJson<ShowResponse>(guard, `${ctx.baseUrl}/api/show`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: name }) }),
+        const show = await guardedCall(
+          ctx,
+          signal,
+          (guard) => fetchJson<ShowResponse>(guard, `${ctx.baseUrl}/api/show`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: name }) }),
+          options.network,
         );
         if (show.capabilities?.includes("embedding")) return { name, kind: "embedding" };
         if (show.capabilities?.includes("completion")) return { name, kind: "chat" };

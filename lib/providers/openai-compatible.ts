@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
 import { streamPieces } from "./lc-messages";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
 
 export const OPENAI_DEFAULT_CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct";
 export const OPENAI_DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";
@@ -31,13 +31,14 @@ function context(config: ProviderConfig, model?: string): ErrorContext {
  * names to the Responses API, which most local servers do not speak.
  * @example createOpenAICompatibleChatModel({ id: "vllm", kind: "openai", name: "vLLM", baseUrl: "http://127.0.0.1:8000/v1" })
  */
-export function createOpenAICompatibleChatModel(config: ProviderConfig, model?: string): ChatModel {
+export function createOpenAICompatibleChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
   const name = model || config.chatModel || OPENAI_DEFAULT_CHAT_MODEL;
   const ctx = context(config, name);
   return guardedChatModel({
     provider: config.id,
     model: name,
     ctx,
+    network: options.network,
     async *open(request, guard): AsyncGenerator<Piece> {
       const chat = new ChatOpenAICompletions({
         model: name,
@@ -58,7 +59,7 @@ export function createOpenAICompatibleChatModel(config: ProviderConfig, model?: 
  * request silently decodes to all-zero vectors against servers that answer plain floats.
  * @example await createOpenAICompatibleEmbedder(config, "BAAI/bge-m3").embed(["hello", "你好"])
  */
-export function createOpenAICompatibleEmbedder(config: ProviderConfig, model?: string): Embedder {
+export function createOpenAICompatibleEmbedder(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Embedder {
   const name = model || config.embeddingModel || OPENAI_DEFAULT_EMBEDDING_MODEL;
   const ctx = context(config, name);
   return guardedEmbedder({
@@ -66,6 +67,7 @@ export function createOpenAICompatibleEmbedder(config: ProviderConfig, model?: s
     model: name,
     ctx,
     batchSize: EMBED_BATCH,
+    network: options.network,
     embedBatch: (texts, guard) =>
       new OpenAIEmbeddings({
         model: name,
@@ -91,9 +93,9 @@ export function parseOpenAIModels(body: ModelsResponse): ModelInfo[] {
  * The server's models from GET {baseUrl}/models.
  * @example await listOpenAICompatibleModels({ …, baseUrl: "http://127.0.0.1:1234/v1" })
  */
-export async function listOpenAICompatibleModels(config: ProviderConfig, signal?: AbortSignal): Promise<ModelInfo[]> {
+export async function listOpenAICompatibleModels(config: ProviderConfig, signal?: AbortSignal, options: ProviderOptions = {}): Promise<ModelInfo[]> {
   const ctx = context(config);
   const headers: Record<string, string> = config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {};
-  const body = await guardedCall(ctx, signal, (guard) => fetchJson<ModelsResponse>(guard, `${ctx.baseUrl}/models`, { headers }));
+  const body = await guardedCall(ctx, signal, (guard) => fetchJson<ModelsResponse>(guard, `${ctx.baseUrl}/models`, { headers }), options.network);
   return parseOpenAIModels(body);
 }

@@ -1,3 +1,6 @@
+import { isAppError, type AppError } from "@/lib/errors";
+import { createProviderFetch } from "@/lib/security/provider-fetch";
+
 /**
  * One guarded HTTP exchange with a model server. Each SDK (ollama-js, openai, @huggingface/inference)
  * wraps failures its own way, so instead of parsing their errors we hand them our own `fetch` and
@@ -14,6 +17,8 @@ export interface RequestState {
   /** The response body failed while being read (socket closed, reset). */
   bodyBroken?: boolean;
   bodyError?: string;
+  /** The provider URL policy refused the host at request time (PROVIDER_URL_BLOCKED: metadata, link-local, rebinding…). */
+  blocked?: AppError;
 }
 
 export interface RequestGuard {
@@ -38,13 +43,18 @@ export function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Every provider request, unless a test injects its own network: resolved, checked and pinned (C12). */
+const pinnedFetch = createProviderFetch();
+
 /**
- * Creates the guard for one model call.
+ * Creates the guard for one model call. `fetch` is the network under it: the pinned provider
+ * fetch (lib/security/provider-fetch.ts) unless given, so no SDK request bypasses the URL policy.
  * @example
  * const guard = createRequestGuard({ signal, timeoutMs: 60_000, idleTimeoutMs: 60_000 });
  * try { await new Ollama({ fetch: guard.fetch }).list(); } finally { guard.dispose(); }
  */
-export function createRequestGuard(opts: { signal?: AbortSignal; timeoutMs: number; idleTimeoutMs: number }): RequestGuard {
+export function createRequestGuard(opts: { signal?: AbortSignal; timeoutMs: number; idleTimeoutMs: number; fetch?: typeof fetch }): RequestGuard {
+  const network = opts.fetch ?? pinnedFetch;
   const controller = new AbortController();
   const state: RequestState = { cancelled: false };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -77,9 +87,10 @@ export function createRequestGuard(opts: { signal?: AbortSignal; timeoutMs: numb
     arm("first-byte", opts.timeoutMs);
     let response: Response;
     try {
-      response = await fetch(input, { ...init, signal });
+      response = await network(input, { ...init, signal });
     } catch (error) {
-      if (!controller.signal.aborted && !init?.signal?.aborted) state.connectError = networkCode(error) ?? "EFETCH";
+      if (isAppError(error) && error.code === "PROVIDER_URL_BLOCKED") state.blocked = error;
+      else if (!controller.signal.aborted && !init?.signal?.aborted) state.connectError = networkCode(error) ?? "EFETCH";
       done();
       throw error;
     }

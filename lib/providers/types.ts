@@ -1,4 +1,5 @@
 import type { ChatRequest, ChatResult } from "@/nodes/context";
+import type { ProviderFetchOptions } from "@/lib/security/provider-fetch";
 
 export const providerKinds = ["ollama", "openai", "huggingface", "offline"] as const;
 export type ProviderKind = (typeof providerKinds)[number];
@@ -18,6 +19,15 @@ export interface ProviderConfig {
   embeddingModel?: string;
   /** Per-request timeout in ms (connect and first byte; streams are also idle-capped). */
   timeoutMs?: number;
+}
+
+/** How a provider reaches the network; production passes nothing. */
+export interface ProviderOptions {
+  /**
+   * The resolver and connector under the pinned provider fetch (lib/security/provider-fetch.ts).
+   * Default: the system resolver and net/tls connect. Tests inject both so nothing leaves loopback.
+   */
+  network?: ProviderFetchOptions;
 }
 
 export interface ChatModel {
@@ -49,4 +59,5 @@ export type ProviderErrorCode =
   | "PROVIDER_AUTH"
   | "PROVIDER_ERROR"
   | "PROVIDER_STREAM_BROKEN"
+  | "PROVIDER_URL_BLOCKED"
   | "CANCELLED";

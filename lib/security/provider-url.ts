@@ -87,6 +87,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A provider URL that passed the check, with every address its host resolved to (all checked). */
+export interface CheckedProviderUrl {
+  url: URL;
+  /** The host without IPv6 brackets. */
+  host: string;
+  /** Every address the host resolved to, in resolver order, each allowed for a provider. */
+  addresses: string[];
+}
+
 /**
  * Checks a provider base URL and returns it parsed, or throws an AppError (400) in both
  * languages: PROVIDER_URL_INVALID, PROVIDER_URL_BLOCKED, PROVIDER_URL_UNRESOLVED. Every address
@@ -96,6 +105,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * @example await checkProviderUrl("http://169.254.169.254/latest") // throws PROVIDER_URL_BLOCKED
  */
 export async function checkProviderUrl(raw: string, options: ProviderUrlOptions = {}): Promise<URL> {
+  return (await resolveProviderUrl(raw, options)).url;
+}
+
+/**
+ * The same check, also returning the checked addresses so a request can dial exactly those
+ * (lib/security/provider-fetch.ts does, on every model request: no second DNS answer is used).
+ * @example const { addresses } = await resolveProviderUrl("http://gpu-box.lan:8000/v1") // ["192.168.1.20"]
+ */
+export async function resolveProviderUrl(raw: string, options: ProviderUrlOptions = {}): Promise<CheckedProviderUrl> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -128,5 +146,5 @@ export async function checkProviderUrl(raw: string, options: ProviderUrlOptions 
     const problem = addressProblem(address);
     if (problem) throw refusal(url.href, address === host ? address : `${host} (${address})`, problem);
   }
-  return url;
+  return { url, host, addresses };
 }
