@@ -1,7 +1,9 @@
 import "server-only";
+import { Client } from "pg";
 import PgBoss from "pg-boss";
 import { ensureAllVectorIndexes, syncAllVectorIndexes } from "@/lib/db/queries/chunk-vectors";
 import { listPendingDocumentIds } from "@/lib/db/queries/documents";
+import { holdIngestLease, listOrphanedIngestJobs, releaseIngestLease } from "@/lib/db/queries/job-leases";
 import { ingestDocument } from "@/lib/rag/ingest";
 import type { IngestionQueue, RunnerDeps } from "./types";
 
@@ -16,6 +18,11 @@ export const INGEST_QUEUE = "ingest-document";
  * pass (model server or database down) are retried with exponential backoff, and the last
  * attempt marks the document failed with its error.
  *
+ * A worker that dies mid-job (SIGKILL, power loss) leaves its job "active" in pg-boss, which
+ * would block the document for an hour. Every worker holds a lease (an advisory lock, on a
+ * connection of its own) for each document it ingests; at start and every 10 s it cancels active
+ * jobs whose lease is free and queues their documents again (lib/db/queries/job-leases.ts).
+ *
  * @example
  * const queue = createPgBossQueue({ db, files, embedder }, process.env.DATABASE_URL!);
  * await queue.startIngestionWorker();
@@ -27,6 +34,32 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
   const controller = new AbortController();
   let ready: Promise<void> | undefined;
   let working: Promise<void> | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+  let leaseClient: Promise<Client> | undefined;
+
+  /** The connection this process's leases live on; if it drops, the next job opens a new one. */
+  const leases = () =>
+    (leaseClient ??= (async () => {
+      const client = new Client({ connectionString, connectionTimeoutMillis: 5_000, application_name: "trellis-ingest-leases" });
+      client.on("error", (error) => {
+        console.error(`[jobs] lease connection lost: ${error.message}`);
+        leaseClient = undefined;
+      });
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
+      leaseClient = undefined;
+      throw error;
+    }));
+
+  /** Cancels the jobs of dead workers and queues their documents again. */
+  const sweep = async () => {
+    for (const job of await listOrphanedIngestJobs(deps.db, INGEST_QUEUE)) {
+      console.error(`[jobs] ingestion of document ${job.documentId} was left by a worker that is gone; resuming it`);
+      await boss.cancel(INGEST_QUEUE, job.id);
+      await send(job.documentId);
+    }
+  };
 
   const begin = () =>
     (ready ??= (async () => {
@@ -39,6 +72,16 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
   };
 
   const handle = async ([job]: PgBoss.JobWithMetadata<{ documentId: string }>[]) => {
+    const client = await leases();
+    await holdIngestLease(client, job.data.documentId, controller.signal);
+    try {
+      await ingestOne(job);
+    } finally {
+      await releaseIngestLease(client, job.data.documentId).catch(() => undefined);
+    }
+  };
+
+  const ingestOne = async (job: PgBoss.JobWithMetadata<{ documentId: string }>) => {
     const result = await ingestDocument(
       {
         db: deps.db,
@@ -67,9 +110,13 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
       working ??= (async () => {
         await begin();
         await ensureAllVectorIndexes(deps.db);
-        // Resume: documents left queued/parsing/embedding by a crashed or stopped process.
+        // Resume: documents left queued/parsing/embedding by a crashed or stopped process …
         for (const id of await listPendingDocumentIds(deps.db)) await send(id);
         if (opts.work === false) return;
+        // … and jobs a dead worker still holds "active".
+        await sweep().catch((error: unknown) => console.error(`[jobs] sweep failed: ${String(error)}`));
+        sweeper = setInterval(() => void sweep().catch(() => undefined), 10_000);
+        sweeper.unref?.();
         for (let i = 0; i < concurrency; i++) {
           await boss.work<{ documentId: string }>(INGEST_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, handle);
         }
@@ -84,10 +131,14 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
       await syncAllVectorIndexes(deps.db);
     },
     async stop(timeoutMs = 10_000) {
+      if (sweeper) clearInterval(sweeper);
       if (!ready) return;
       const timer = setTimeout(() => controller.abort(), Math.max(timeoutMs - 1_000, 0));
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
       clearTimeout(timer);
+      const client = await leaseClient?.catch(() => undefined);
+      leaseClient = undefined;
+      await client?.end().catch(() => undefined);
     },
   };
 }

@@ -21,6 +21,8 @@ export interface ModelServerBehaviour {
   slowTokens?: number;
   /** Send this many tokens, then keep the connection open in silence (idle timeouts). */
   stallAfterTokens?: number;
+  /** Wait this long (ms) before answering each embedding request (slow ingestion, for kill tests). */
+  embedDelayMs?: number;
 }
 
 export interface ModelServerOptions {
@@ -195,6 +197,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     if (method === "GET" && path === "/info") return json(res, 200, { model_id: chatModels.find((m) => m.includes("/")) ?? chatModels[0], model_pipeline_tag: "text-generation", max_input_tokens: 32768, version: "3.0.0" });
 
     if (method === "POST" && path === "/api/chat") return ollamaChat(body, res, rec);
+    const embedding = method === "POST" && ["/api/embed", "/api/embeddings", "/v1/embeddings", "/embeddings", "/", "/embed"].includes(path);
+    if (embedding && behaviour.embedDelayMs) await sleep(behaviour.embedDelayMs);
     if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions")) return openaiChat(path, body, res, rec);
     if (method === "POST" && (path === "/api/embed" || path === "/api/embeddings")) {
       if (!known(body.model)) return json(res, 404, notFound(path, body.model));
