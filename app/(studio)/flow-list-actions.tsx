@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCan } from "@/components/role-context";
 import type { FlowTemplateInfo } from "@/lib/flow/templates";
 
 async function send(url: string, method: string, body?: unknown): Promise<{ ok: boolean; status: number; body: { error?: { message?: string }; flow?: { id: string } } | null }> {
@@ -68,9 +69,13 @@ export function NewFlowForm({ templates, defaultTemplate = "starter" }: { templa
   );
 }
 
-/** The flow's name on its card, renamed in place: Enter or Save stores it, Escape or Cancel keeps the old one. */
+/**
+ * The flow's name on its card, renamed in place: Enter or Save stores it, Escape or Cancel keeps the old one.
+ * Viewers see the name only.
+ */
 export function FlowTitle({ id, name }: { id: string; name: string }) {
   const tl = useTranslations("flowsList");
+  const canEdit = useCan("edit");
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(name);
@@ -96,15 +101,17 @@ export function FlowTitle({ id, name }: { id: string; name: string }) {
     router.refresh();
   }
 
-  if (!editing) {
+  if (!editing || !canEdit) {
     return (
       <div className="flow-title">
         <Link href={`/flows/${id}`} className="card-title" data-testid="flow-name">
           {name}
         </Link>
-        <button type="button" className="ghost small" onClick={() => setEditing(true)} data-testid="rename-flow">
-          {tl("rename")}
-        </button>
+        {canEdit ? (
+          <button type="button" className="ghost small" onClick={() => setEditing(true)} data-testid="rename-flow">
+            {tl("rename")}
+          </button>
+        ) : null}
       </div>
     );
   }

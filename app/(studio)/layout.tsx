@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { BrandMark } from "@/components/brand-mark";
 import { LanguageSwitcher } from "@/components/language-switcher";
 import { OfflineBanner } from "@/components/offline-banner";
+import { RoleProvider } from "@/components/role-context";
 import { UserMenu } from "@/components/user-menu";
 import { requirePageSession } from "@/lib/server/session";
 
@@ -15,7 +16,7 @@ export default async function StudioLayout({ children }: { children: React.React
   const t = await getTranslations("app");
   const tk = await getTranslations("knowledge");
   return (
-    <>
+    <RoleProvider role={principal.role}>
       <header className="topbar">
         <Link href="/" className="brand">
           <BrandMark />
@@ -31,6 +32,6 @@ export default async function StudioLayout({ children }: { children: React.React
       </header>
       <OfflineBanner />
       <main className="page">{children}</main>
-    </>
+    </RoleProvider>
   );
 }

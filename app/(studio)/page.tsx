@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { ViewOnlyNote } from "@/components/role-context";
+import { roleAllows } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { listFlowsByWorkspaceId } from "@/lib/db/queries/flows";
 import { listTemplates } from "@/lib/flow/templates";
@@ -10,20 +12,22 @@ import { DeleteFlowButton, DuplicateFlowButton, FlowTitle, NewFlowForm } from ".
 export const dynamic = "force-dynamic";
 
 export default async function FlowsPage() {
-  const { workspaceId, locale } = await pageContext();
+  const { workspaceId, locale, role } = await pageContext();
+  const canEdit = roleAllows(role, "edit");
   const t = await getTranslations("flows");
   const tl = await getTranslations("flowsList");
+  const tr = await getTranslations("roles");
   const format = await getFormatter();
   const flows = await listFlowsByWorkspaceId(await getDb(), workspaceId);
   return (
     <section>
       <div className="page-head">
         <h1>{t("title")}</h1>
-        <NewFlowForm templates={listTemplates(nodeRegistry, locale)} />
+        {canEdit ? <NewFlowForm templates={listTemplates(nodeRegistry, locale)} /> : <ViewOnlyNote />}
       </div>
       {flows.length === 0 ? (
         <p className="empty" data-testid="flows-empty">
-          {t("empty")}
+          {canEdit ? t("empty") : tr("flowsEmpty")}
         </p>
       ) : (
         <ul className="cards" data-testid="flow-list">
@@ -39,8 +43,12 @@ export default async function FlowsPage() {
                 <Link href={`/flows/${flow.id}/versions`} className="button ghost" data-testid="open-versions">
                   {tl("versions")}
                 </Link>
-                <DuplicateFlowButton id={flow.id} />
-                <DeleteFlowButton id={flow.id} name={flow.name} />
+                {canEdit ? (
+                  <>
+                    <DuplicateFlowButton id={flow.id} />
+                    <DeleteFlowButton id={flow.id} name={flow.name} />
+                  </>
+                ) : null}
               </div>
             </li>
           ))}

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { ViewOnlyNote } from "@/components/role-context";
+import { roleAllows } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { listKnowledgeBases } from "@/lib/db/queries/knowledge-bases";
 import { pageContext } from "@/lib/server/page-context";
@@ -7,10 +9,12 @@ import { CreateKnowledgeBaseForm } from "./create-form";
 
 export const dynamic = "force-dynamic";
 
-/** The workspace's knowledge bases, with the form that creates one. */
+/** The workspace's knowledge bases, with the form that creates one (for editors and owners). */
 export default async function KnowledgePage() {
-  const { workspaceId } = await pageContext();
+  const { workspaceId, role } = await pageContext();
+  const canEdit = roleAllows(role, "edit");
   const t = await getTranslations("knowledge");
+  const tr = await getTranslations("roles");
   const format = await getFormatter();
   const bases = await listKnowledgeBases(await getDb(), workspaceId);
   return (
@@ -20,11 +24,11 @@ export default async function KnowledgePage() {
           <h1>{t("title")}</h1>
           <p className="muted">{t("intro")}</p>
         </div>
-        <CreateKnowledgeBaseForm />
+        {canEdit ? <CreateKnowledgeBaseForm /> : <ViewOnlyNote />}
       </div>
       {bases.length === 0 ? (
         <p className="empty" data-testid="kb-empty">
-          {t("empty")}
+          {canEdit ? t("empty") : tr("knowledgeEmpty")}
         </p>
       ) : (
         <ul className="cards" data-testid="kb-list">

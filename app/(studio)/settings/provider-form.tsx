@@ -2,14 +2,16 @@
 
 import { useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCan } from "@/components/role-context";
 import type { ProviderRow } from "./providers-manager";
 
 const kinds = ["ollama", "openai", "huggingface"] as const;
 
-/** Adds or edits a provider. The stored key is never shown: an empty field keeps it. */
+/** Adds or edits a provider (owners only: renders nothing for anyone else). The stored key is never shown: an empty field keeps it. */
 export function ProviderForm({ initial, onDone }: { initial: ProviderRow | null; onDone: () => void }) {
   const t = useTranslations("providers");
   const common = useTranslations("common");
+  const canManage = useCan("admin");
   const [form, setForm] = useState({
     kind: (initial?.kind ?? "ollama") as (typeof kinds)[number],
     name: initial?.name ?? "",
@@ -20,6 +22,8 @@ export function ProviderForm({ initial, onDone }: { initial: ProviderRow | null;
   });
   const [error, setError] = useState<string | null>(null);
   const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [key]: e.target.value });
+
+  if (!canManage) return null;
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCan } from "@/components/role-context";
 import { ProviderForm } from "./provider-form";
 
 export interface ProviderRow {
@@ -22,9 +23,14 @@ interface Listing {
   status: { ollama: { baseUrl: string; reachable: boolean }; defaultProvider: { id: string; name: string } };
 }
 
-/** Lists built-in and added providers; adds, edits, tests, deletes and picks the default. */
+/**
+ * Lists built-in and added providers; adds, edits, tests, deletes and picks the default. Only the
+ * owner manages them (the API answers 403 otherwise): everyone else sees the list read-only.
+ */
 export function ProvidersManager() {
   const t = useTranslations("providers");
+  const tr = useTranslations("roles");
+  const canManage = useCan("admin");
   const [listing, setListing] = useState<Listing | null>(null);
   const [editing, setEditing] = useState<ProviderRow | "new" | null>(null);
   const [results, setResults] = useState<Record<string, string>>({});
@@ -66,44 +72,52 @@ export function ProvidersManager() {
       <p className="muted small">
         {p.baseUrl ?? ""} {p.chatModel ? `· ${t("chatModel")}: ${p.chatModel}` : ""} {p.embeddingModel ? `· ${t("embeddingModel")}: ${p.embeddingModel}` : ""}
       </p>
-      <div className="row">
-        <button type="button" onClick={() => test(p.id)}>
-          {t("test")}
-        </button>
-        {!p.builtin ? (
-          <>
-            {!p.isDefault ? (
-              <button type="button" onClick={() => patch(p.id, { isDefault: true })}>
-                {t("makeDefault")}
+      {canManage ? (
+        <div className="row">
+          <button type="button" onClick={() => test(p.id)} data-testid="provider-test">
+            {t("test")}
+          </button>
+          {!p.builtin ? (
+            <>
+              {!p.isDefault ? (
+                <button type="button" onClick={() => patch(p.id, { isDefault: true })} data-testid="provider-make-default">
+                  {t("makeDefault")}
+                </button>
+              ) : null}
+              <button type="button" onClick={() => setEditing(p)} data-testid="provider-edit">
+                {t("save")}…
               </button>
-            ) : null}
-            <button type="button" onClick={() => setEditing(p)}>
-              {t("save")}…
-            </button>
-            <button
-              type="button"
-              className="ghost danger"
-              onClick={async () => {
-                await fetch(`/api/v1/providers/${p.id}`, { method: "DELETE" });
-                await load();
-              }}
-            >
-              {t("delete")}
-            </button>
-          </>
-        ) : null}
-      </div>
+              <button
+                type="button"
+                className="ghost danger"
+                data-testid="provider-delete"
+                onClick={async () => {
+                  await fetch(`/api/v1/providers/${p.id}`, { method: "DELETE" });
+                  await load();
+                }}
+              >
+                {t("delete")}
+              </button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
       {results[p.id] ? <p className="small" data-testid="test-result">{results[p.id]}</p> : null}
     </li>
   );
 
   return (
     <div className="providers">
+      {canManage ? null : (
+        <p className="notice" data-testid="providers-owner-only">
+          {tr("ownerManagesProviders")}
+        </p>
+      )}
       <h2>{t("builtin")}</h2>
       <ul className="cards">{listing.builtin.map(row)}</ul>
       <h2>{t("stored")}</h2>
       <ul className="cards">{listing.providers.map((p) => row(p))}</ul>
-      {editing ? (
+      {!canManage ? null : editing ? (
         <ProviderForm
           initial={editing === "new" ? null : editing}
           onDone={async () => {

@@ -2,6 +2,7 @@
 
 import { useRef, useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCan } from "@/components/role-context";
 import { callApi, type Chunking } from "../api";
 
 interface PreviewChunk {
@@ -52,10 +53,12 @@ function SettingsFields({ value, onChange, testId }: { value: Chunking; onChange
 /**
  * The knowledge base's chunking settings (applied to documents ingested from now on) and the
  * preview: a file cut with the current settings — and, with "Compare with…", with a second
- * setting side by side — before anything is stored.
+ * setting side by side — before anything is stored. Viewers may preview (a "run") but not save.
  */
 export function ChunkingPanel({ kbId, initial }: { kbId: string; initial: Chunking }) {
   const t = useTranslations("knowledge");
+  const tr = useTranslations("roles");
+  const canEdit = useCan("edit");
   const [settings, setSettings] = useState<Chunking>(initial);
   const [compare, setCompare] = useState<Chunking | null>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -100,7 +103,7 @@ export function ChunkingPanel({ kbId, initial }: { kbId: string; initial: Chunki
         ) : null}
       </div>
       <div className="row">
-        <button type="button" onClick={save} data-testid="kb-save-settings">
+        <button type="button" onClick={save} disabled={!canEdit} title={canEdit ? undefined : tr("needsEditor")} data-testid="kb-save-settings">
           {t("saveSettings")}
         </button>
         <button type="button" onClick={() => setCompare(compare ? null : { ...settings, chunkSize: Math.min(4000, settings.chunkSize * 2) })} data-testid="kb-compare-toggle">

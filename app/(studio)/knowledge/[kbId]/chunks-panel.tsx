@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCan } from "@/components/role-context";
 import { callApi } from "../api";
 
 interface ChunkRow {
@@ -16,9 +17,10 @@ interface ChunkRow {
 
 const PAGE = 20;
 
-/** Chunks of the knowledge base or one document: search, inline edit (re-embeds), enable/disable, delete. */
+/** Chunks of the knowledge base or one document: search, inline edit (re-embeds), enable/disable, delete (the last three for editors). */
 export function ChunksPanel({ kbId, documents }: { kbId: string; documents: Array<{ id: string; name: string }> }) {
   const t = useTranslations("knowledge");
+  const canEdit = useCan("edit");
   const [documentId, setDocumentId] = useState("");
   const [search, setSearch] = useState("");
   const [offset, setOffset] = useState(0);
@@ -93,17 +95,21 @@ export function ChunksPanel({ kbId, documents }: { kbId: string; documents: Arra
                 {c.edited ? <span className="tag accent">{t("edited")}</span> : null}
                 {!c.enabled ? <span className="tag">{t("disabled")}</span> : null}
                 <span className="kb-spacer" />
-                <button type="button" className="ghost small" onClick={() => setEditing({ id: c.id, text: c.text })}>
-                  {t("edit")}
-                </button>
-                <button type="button" className="ghost small" onClick={() => void patch(c.id, { enabled: !c.enabled })}>
-                  {c.enabled ? t("disable") : t("enable")}
-                </button>
-                <button type="button" className="ghost small danger" onClick={() => void remove(c.id)}>
-                  {t("delete")}
-                </button>
+                {canEdit ? (
+                  <>
+                    <button type="button" className="ghost small" onClick={() => setEditing({ id: c.id, text: c.text })} data-testid="kb-chunk-edit">
+                      {t("edit")}
+                    </button>
+                    <button type="button" className="ghost small" onClick={() => void patch(c.id, { enabled: !c.enabled })} data-testid="kb-chunk-toggle">
+                      {c.enabled ? t("disable") : t("enable")}
+                    </button>
+                    <button type="button" className="ghost small danger" onClick={() => void remove(c.id)} data-testid="kb-chunk-delete">
+                      {t("delete")}
+                    </button>
+                  </>
+                ) : null}
               </div>
-              {editing?.id === c.id ? (
+              {canEdit && editing?.id === c.id ? (
                 <div>
                   <textarea className="kb-edit" value={editing.text} onChange={(e) => setEditing({ id: c.id, text: e.target.value })} rows={5} />
                   <div className="row">

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCan } from "@/components/role-context";
 import { callApi, pendingStatuses, type DocumentRow } from "../api";
 
 type UploadResult = { name: string; status: "queued" | "duplicate" | "error"; error?: { code: string; message: string }; existingName?: string };
@@ -10,9 +11,12 @@ type UploadResult = { name: string; status: "queued" | "duplicate" | "error"; er
 /**
  * Upload (drop zone + file picker, many files at once) and the documents table with a live
  * progress bar per document: polled every second while anything is still being processed.
+ * Viewers see the table only: no upload, retry or delete.
  */
 export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: DocumentRow[] }) {
   const t = useTranslations("knowledge");
+  const tr = useTranslations("roles");
+  const canEdit = useCan("edit");
   const [docs, setDocs] = useState<DocumentRow[]>(initial);
   const [results, setResults] = useState<UploadResult[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -70,27 +74,29 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
   return (
     <div className="kb-panel" data-testid="kb-documents-panel">
       <h2>{t("documents")}</h2>
-      <div
-        className={`kb-drop${dragging ? " active" : ""}`}
-        data-testid="kb-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          void upload([...e.dataTransfer.files]);
-        }}
-      >
-        <p>{busy ? t("uploading") : t("dropHere")}</p>
-        <button type="button" onClick={() => picker.current?.click()} disabled={busy}>
-          {t("chooseFiles")}
-        </button>
-        <input ref={picker} type="file" multiple hidden data-testid="kb-file-input" onChange={(e) => void upload([...(e.target.files ?? [])]).then(() => (e.target.value = ""))} />
-        <p className="muted small">{t("uploadHelp")}</p>
-      </div>
+      {canEdit ? (
+        <div
+          className={`kb-drop${dragging ? " active" : ""}`}
+          data-testid="kb-drop"
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(e) => {
+            e.preventDefault();
+            setDragging(false);
+            void upload([...e.dataTransfer.files]);
+          }}
+        >
+          <p>{busy ? t("uploading") : t("dropHere")}</p>
+          <button type="button" onClick={() => picker.current?.click()} disabled={busy}>
+            {t("chooseFiles")}
+          </button>
+          <input ref={picker} type="file" multiple hidden data-testid="kb-file-input" onChange={(e) => void upload([...(e.target.files ?? [])]).then(() => (e.target.value = ""))} />
+          <p className="muted small">{t("uploadHelp")}</p>
+        </div>
+      ) : null}
       {error ? <p className="error">{error}</p> : null}
       {results.length > 0 ? (
         <ul className="kb-results" data-testid="kb-upload-results">
@@ -102,7 +108,7 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
         </ul>
       ) : null}
       {docs.length === 0 ? (
-        <p className="empty">{t("noDocuments")}</p>
+        <p className="empty">{canEdit ? t("noDocuments") : tr("noDocuments")}</p>
       ) : (
         <table className="kb-table" data-testid="kb-documents">
           <thead>
@@ -111,7 +117,7 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
               <th>{t("docStatus")}</th>
               <th className="kb-progress-col">{t("docProgress")}</th>
               <th>{t("docChunks")}</th>
-              <th />
+              {canEdit ? <th /> : null}
             </tr>
           </thead>
           <tbody>
@@ -134,16 +140,18 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
                   <span className="muted small">{Math.round(doc.progress * 100)}%</span>
                 </td>
                 <td>{t("chunksDone", { done: doc.chunksEmbedded, total: doc.chunkCount })}</td>
-                <td className="kb-actions">
-                  {doc.status === "failed" ? (
-                    <button type="button" onClick={() => void act(doc, "retry")}>
-                      {t("retry")}
+                {canEdit ? (
+                  <td className="kb-actions">
+                    {doc.status === "failed" ? (
+                      <button type="button" onClick={() => void act(doc, "retry")} data-testid="kb-document-retry">
+                        {t("retry")}
+                      </button>
+                    ) : null}
+                    <button type="button" className="danger ghost" onClick={() => void act(doc, "delete")} data-testid="kb-document-delete">
+                      {t("delete")}
                     </button>
-                  ) : null}
-                  <button type="button" className="danger ghost" onClick={() => void act(doc, "delete")}>
-                    {t("delete")}
-                  </button>
-                </td>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

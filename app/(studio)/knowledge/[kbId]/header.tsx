@@ -4,16 +4,21 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTranslations } from "next-intl";
+import { useCan, ViewOnlyNote } from "@/components/role-context";
 import { callApi } from "../api";
 
 interface Props {
   kb: { id: string; name: string; description: string; embeddingProvider: string; embeddingModel: string; dimension: number | null };
 }
 
-/** Name (renamable), embedder, and the knowledge-base-wide actions: retrieval test, re-embed, delete. */
+/**
+ * Name (renamable), embedder, and the knowledge-base-wide actions: retrieval test, re-embed, delete.
+ * Viewers get the retrieval test only, and a note on why the rest is missing.
+ */
 export function KnowledgeBaseHeader({ kb }: Props) {
   const t = useTranslations("knowledge");
   const router = useRouter();
+  const canEdit = useCan("edit");
   const [name, setName] = useState(kb.name);
   const [editing, setEditing] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
@@ -44,7 +49,7 @@ export function KnowledgeBaseHeader({ kb }: Props) {
   return (
     <div className="page-head">
       <div>
-        {editing ? (
+        {editing && canEdit ? (
           <form className="inline-form" onSubmit={rename}>
             <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} aria-label={t("namePlaceholder")} autoFocus />
             <button type="submit" className="primary">
@@ -57,9 +62,11 @@ export function KnowledgeBaseHeader({ kb }: Props) {
         ) : (
           <h1 className="kb-title">
             {kb.name}{" "}
-            <button type="button" className="ghost small" onClick={() => setEditing(true)}>
-              {t("rename")}
-            </button>
+            {canEdit ? (
+              <button type="button" className="ghost small" onClick={() => setEditing(true)} data-testid="kb-rename">
+                {t("rename")}
+              </button>
+            ) : null}
           </h1>
         )}
         {kb.description ? <p className="muted">{kb.description}</p> : null}
@@ -67,17 +74,22 @@ export function KnowledgeBaseHeader({ kb }: Props) {
           {t("embedderLine", { provider: kb.embeddingProvider, model: kb.embeddingModel, dimension: kb.dimension ?? "—" })}
         </p>
         {message ? <p className={message.error ? "error small" : "ok small"}>{message.text}</p> : null}
+        <ViewOnlyNote />
       </div>
       <div className="row">
         <Link href={`/knowledge/${kb.id}/retrieval`} className="button primary" data-testid="open-retrieval">
           {t("retrievalTest")}
         </Link>
-        <button type="button" onClick={reembed} data-testid="kb-reembed">
-          {t("reembed")}
-        </button>
-        <button type="button" className="danger" onClick={remove}>
-          {t("deleteKb")}
-        </button>
+        {canEdit ? (
+          <>
+            <button type="button" onClick={reembed} data-testid="kb-reembed">
+              {t("reembed")}
+            </button>
+            <button type="button" className="danger" onClick={remove} data-testid="kb-delete">
+              {t("deleteKb")}
+            </button>
+          </>
+        ) : null}
       </div>
     </div>
   );

@@ -2,6 +2,7 @@
 
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
+import { useCan, ViewOnlyNote } from "@/components/role-context";
 import type { VersionKind } from "@/lib/flow/version-notes";
 import { CompareResult, type Comparison } from "./compare-result";
 
@@ -26,9 +27,11 @@ async function call<T>(url: string, init?: { method: string; body?: unknown }): 
   return body as T;
 }
 
-/** The version history: save a version, pick two states (or the current one) to compare, restore one. */
+/** The version history: save a version, pick two states (or the current one) to compare, restore one. Viewers compare only. */
 export function VersionsView({ flowId, initialVersions }: { flowId: string; initialVersions: VersionRow[] }) {
   const t = useTranslations("versions");
+  const tr = useTranslations("roles");
+  const canEdit = useCan("edit");
   const format = useFormatter();
   const [versions, setVersions] = useState(initialVersions);
   const [note, setNote] = useState("");
@@ -81,12 +84,16 @@ export function VersionsView({ flowId, initialVersions }: { flowId: string; init
 
   return (
     <div className="versions">
-      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void save())}>
-        <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder={t("notePlaceholder")} aria-label={t("notePlaceholder")} data-testid="version-note" />
-        <button type="submit" className="primary" disabled={busy !== null} data-testid="save-version">
-          {busy === "save" ? t("saving") : t("save")}
-        </button>
-      </form>
+      {canEdit ? (
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void save())}>
+          <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder={t("notePlaceholder")} aria-label={t("notePlaceholder")} data-testid="version-note" />
+          <button type="submit" className="primary" disabled={busy !== null} data-testid="save-version">
+            {busy === "save" ? t("saving") : t("save")}
+          </button>
+        </form>
+      ) : (
+        <ViewOnlyNote />
+      )}
       {message ? (
         <p className={message.ok ? "ok" : "error"} role="status" data-testid="versions-message">
           {message.text}
@@ -119,7 +126,7 @@ export function VersionsView({ flowId, initialVersions }: { flowId: string; init
                 <input type="radio" name="to" checked={to === ref} onChange={() => setTo(ref)} aria-label={`${t("columns.to")} ${refName(ref)}`} data-testid="pick-to" />
               </td>
               <td>
-                {row ? (
+                {row && canEdit ? (
                   <button type="button" className="ghost small" disabled={busy !== null} onClick={() => restore(row.version)} data-testid="restore-version">
                     {busy === `restore-${row.version}` ? t("restoring") : t("restore")}
                   </button>
@@ -129,7 +136,7 @@ export function VersionsView({ flowId, initialVersions }: { flowId: string; init
           ))}
         </tbody>
       </table>
-      {versions.length === 0 ? <p className="muted small">{t("empty")}</p> : null}
+      {versions.length === 0 ? <p className="muted small">{canEdit ? t("empty") : tr("versionsEmpty")}</p> : null}
 
       <div className="row">
         <button type="button" className="primary" onClick={() => void compare()} disabled={busy !== null || from === to} data-testid="compare">
