@@ -1,17 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { sandboxError } from "./errors";
-import { defaultSandboxLimits, type SandboxFailure, type SandboxLimits, type SandboxRequest, type SandboxResult, type WorkerJob, type WorkerMessage } from "./types";
+import { SandboxHost, sandboxFile, type SandboxThread } from "./host-process";
+import { defaultSandboxLimits, type SandboxFailure, type SandboxHostInfo, type SandboxLimits, type SandboxRequest, type SandboxResult, type WorkerJob, type WorkerMessage } from "./types";
 
 export interface SandboxPoolOptions {
   /** Worker threads kept at most (each loads its own QuickJS module). Default: 2–4 by CPU count. */
   size?: number;
   limits?: Partial<SandboxLimits>;
-  /** The worker script; defaults to lib/sandbox/worker.mjs. */
+  /** The worker script, run in the sandbox host process (which may read its folder); defaults to lib/sandbox/worker.mjs. */
   workerFile?: string;
 }
 
@@ -21,6 +17,8 @@ export interface SandboxStats {
   queued: number;
   /** Worker threads started since the pool was created (replacements included). */
   spawned: number;
+  /** Sandbox host processes started since the pool was created (replacements included). */
+  hosts: number;
   /** Worker threads killed by the wall-clock guard or a cancellation. */
   killed: number;
   runs: number;
@@ -35,7 +33,7 @@ interface Pending {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: SandboxThread;
   ready: boolean;
   gone: boolean;
   running?: Pending & { id: number; guard: NodeJS.Timeout };
@@ -45,42 +43,17 @@ interface Slot {
   markStarted: (ok: boolean) => void;
 }
 
-let compiledQuickJS: WebAssembly.Module | null | undefined;
-
 /**
- * QuickJS's WebAssembly, compiled once per process (lazily: a few ms) and shared with every
- * worker. Undefined when it cannot be found from here; each worker then loads its own copy.
- */
-function sharedQuickJSWasm(workerFile: string): WebAssembly.Module | undefined {
-  if (compiledQuickJS === undefined) {
-    try {
-      const fromPackage = createRequire(createRequire(workerFile).resolve("quickjs-emscripten"));
-      compiledQuickJS = new WebAssembly.Module(readFileSync(fromPackage.resolve("@jitl/quickjs-wasmfile-release-sync/wasm")));
-    } catch {
-      compiledQuickJS = null;
-    }
-  }
-  return compiledQuickJS ?? undefined;
-}
-
-/**
- * Where the worker script is: next to this module (tsx, vitest, node), else in the project's
- * source tree (a bundled server, where this module lives in a build chunk). The path is computed,
- * not written as `new URL("./worker.mjs", import.meta.url)`, so bundlers leave the worker and its
- * sibling ./quickjs-run.mjs alone instead of copying one of them away from the other.
- */
-function defaultWorkerFile(): string {
-  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.mjs");
-  return existsSync(beside) ? beside : path.join(process.cwd(), "lib", "sandbox", "worker.mjs");
-}
-
-/**
- * Runs user code on a small pool of worker threads, each with its own QuickJS WebAssembly module.
- * Why threads: QuickJS is synchronous, so running it on the server's thread would stall every
- * other request for the length of the script. Why a wall-clock guard on top of QuickJS's own
- * deadline: if anything ever keeps the interpreter from checking its deadline, the thread is
- * terminated and replaced, and the run fails with SANDBOX_TIMEOUT. No worker starts until the
- * first run (creating a pool has no side effects).
+ * Runs user code on a small pool of worker threads, each with its own QuickJS WebAssembly module,
+ * inside one separate sandbox host process (./host-process.ts: no environment, Node's permission
+ * model, no write access, `nobody` when the server is root). Why threads: QuickJS is synchronous,
+ * so one script must not hold up the others. Why another process: QuickJS is the first wall, the
+ * process the second; a QuickJS or V8 escape lands where there is nothing to read, write or
+ * spawn. Why a wall-clock guard on top of QuickJS's own deadline: if anything ever keeps the
+ * interpreter from checking its deadline, the thread is terminated and replaced, and the run
+ * fails with SANDBOX_TIMEOUT. If the host process dies, its runs fail with SANDBOX_CRASHED and
+ * the next run starts a new one. Nothing starts until the first run (creating a pool has no side
+ * effects).
  * @example
  * const pool = new SandboxPool({ size: 2 });
  * const { outputs } = await pool.run({ source: "function main(i) { return { n: i.n + 1 } }", inputs: { n: 1 }, timeoutMs: 5000, memoryBytes: 64 << 20, maxOutputBytes: 1 << 20 });
@@ -88,7 +61,7 @@ function defaultWorkerFile(): string {
 export class SandboxPool {
   private readonly size: number;
   private readonly limits: SandboxLimits;
-  private readonly workerFile: string;
+  private readonly host: SandboxHost;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
@@ -99,7 +72,7 @@ export class SandboxPool {
   constructor(options: SandboxPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(4, Math.max(2, availableParallelism())));
     this.limits = { ...defaultSandboxLimits, ...options.limits };
-    this.workerFile = options.workerFile ?? defaultWorkerFile();
+    this.host = new SandboxHost({ workerFile: options.workerFile ?? sandboxFile("worker.mjs"), heapMb: this.limits.hostHeapMb, terminateMs: this.limits.hostTerminateMs });
   }
 
   /** Runs `main(inputs)` of the source; rejects with a localized AppError (SANDBOX_* code) on any failure. */
@@ -141,14 +114,23 @@ export class SandboxPool {
   }
 
   stats(): SandboxStats {
-    return { workers: this.slots.length, busy: this.slots.filter((s) => s.running).length, queued: this.queue.length, ...this.counters };
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.running).length, queued: this.queue.length, hosts: this.host.starts, ...this.counters };
   }
 
-  /** Terminates every worker; queued and running runs fail with SANDBOX_UNAVAILABLE. */
+  /**
+   * What the running sandbox host process reported about itself (pid, uid, environment variable
+   * names, permissions); undefined before the first thread is up or after the host died.
+   */
+  hostInfo(): SandboxHostInfo | undefined {
+    return this.host.info();
+  }
+
+  /** Terminates every worker and the host process; queued and running runs fail with SANDBOX_UNAVAILABLE. */
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) this.settle(pending, sandboxError({ code: "SANDBOX_UNAVAILABLE", detail: "the sandbox was shut down" }));
     await Promise.all(this.slots.splice(0).map((slot) => this.retire(slot, { code: "SANDBOX_UNAVAILABLE", detail: "the sandbox was shut down" })));
+    await this.host.close();
   }
 
   private pump(): void {
@@ -162,7 +144,7 @@ export class SandboxPool {
     try {
       while (wanted-- > 0 && !this.closed) this.spawn();
     } catch (error) {
-      // The thread itself could not be created (resource exhaustion, missing worker file).
+      // The host process could not be launched at all (no temporary folder, spawn refused).
       if (this.slots.length === 0) {
         const detail = error instanceof Error ? error.message : String(error);
         for (const pending of this.queue.splice(0)) this.settle(pending, sandboxError({ code: "SANDBOX_UNAVAILABLE", detail }));
@@ -171,16 +153,9 @@ export class SandboxPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.workerFile, {
-      name: "trellis-sandbox",
-      workerData: { wasmModule: sharedQuickJSWasm(this.workerFile) },
-      // The worker gets no environment variables and no loader flags: nothing secret to leak.
-      env: {},
-      execArgv: [],
-      // A deep native stack so QuickJS's own stack limit (512 KB) is reached first in most cases;
-      // when it is not, the worker catches V8's RangeError and replaces its QuickJS instance.
-      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 },
-    });
+    // A thread in the sandbox host process (started first if none is running); see host.mjs for
+    // the thread's own limits (empty environment, heap and stack caps).
+    const worker = this.host.thread();
     let markStarted: (ok: boolean) => void = () => undefined;
     const started = new Promise<boolean>((resolve) => (markStarted = resolve));
     const slot: Slot = { worker, ready: false, gone: false, started, markStarted };

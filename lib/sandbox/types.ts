@@ -1,6 +1,6 @@
 /**
- * Shapes shared by the sandbox pool (lib/sandbox/pool.ts), its worker (lib/sandbox/worker.mjs)
- * and the code node. Everything that crosses the thread boundary is plain data: the inputs
+ * Shapes shared by the sandbox pool (lib/sandbox/pool.ts), the sandbox host process
+ * (lib/sandbox/host.mjs), its worker threads (lib/sandbox/worker.mjs) and the code node. Everything that crosses the thread boundary is plain data: the inputs
  * and the outputs travel as JSON strings, never as live objects.
  */
 
@@ -75,6 +75,48 @@ export type WorkerMessage =
   | { type: "result"; id: number; ok: true; outputsJson: string; logs: string[] }
   | { type: "result"; id: number; ok: false; failure: SandboxFailure };
 
+/** Server → sandbox host process (child_process IPC). `thread` names a worker thread in the host. */
+export type HostRequest =
+  | { type: "start"; thread: number }
+  | { type: "job"; thread: number; job: WorkerJob }
+  | { type: "terminate"; thread: number }
+  /** Only answered by a host started with `--diagnostics` (tests; the pool never starts one). */
+  | { type: "probe"; canary: string };
+
+/** Sandbox host process → server. */
+export type HostEvent =
+  | { type: "hello"; info: SandboxHostInfo }
+  | { type: "message"; thread: number; message: WorkerMessage }
+  | { type: "error"; thread: number; detail: string }
+  | { type: "exit"; thread: number; exitCode: number }
+  | { type: "probe"; result: HostProbeResult };
+
+/** What the sandbox host process says about itself when it starts. */
+export interface SandboxHostInfo {
+  pid: number;
+  uid: number;
+  gid: number;
+  cwd: string;
+  /** Names of its environment variables (expected: none). */
+  envKeys: string[];
+  /** Node's permission model as the host sees it (`process.permission.has`). */
+  permissions: { enforced: boolean; fsWrite: boolean; childProcess: boolean; worker: boolean };
+}
+
+/** Attempts made inside a diagnostics host: the error code of each (e.g. ERR_ACCESS_DENIED) or "allowed". */
+export interface HostProbeAttempts {
+  writeFile: string;
+  writeCwd: string;
+  spawnProcess: string;
+  readOutside: string;
+}
+
+/** The same attempts on the host's main thread and on one of its worker threads. */
+export interface HostProbeResult {
+  main: HostProbeAttempts;
+  thread: HostProbeAttempts | { error: string };
+}
+
 /** Limits that are not per request. */
 export interface SandboxLimits {
   /** QuickJS stack, in bytes (deep recursion ends in SANDBOX_STACK, not a host crash). */
@@ -87,6 +129,10 @@ export interface SandboxLimits {
   maxQueue: number;
   /** Longest a worker may take to load QuickJS before it is considered broken. */
   startupTimeoutMs: number;
+  /** V8 heap of the sandbox host process, in MB (its worker threads have their own caps). */
+  hostHeapMb: number;
+  /** Longest the host may take to confirm a thread was stopped before the whole host is killed. */
+  hostTerminateMs: number;
 }
 
 export const defaultSandboxLimits: SandboxLimits = {
@@ -95,4 +141,6 @@ export const defaultSandboxLimits: SandboxLimits = {
   maxInputBytes: 10 * 1024 * 1024,
   maxQueue: 500,
   startupTimeoutMs: 15_000,
+  hostHeapMb: 96,
+  hostTerminateMs: 2000,
 };

@@ -1,17 +1,18 @@
 // @ts-check
 /**
- * Sandbox worker thread: runs one user script at a time in QuickJS compiled to WebAssembly.
+ * Sandbox worker thread: runs one user script at a time in QuickJS compiled to WebAssembly. It
+ * lives in the sandbox host process (./host.mjs), not in the server.
  *
  * Why plain JavaScript: worker_threads load this file directly, under Next.js, tsx and vitest
  * alike, without a TypeScript loader. Why a thread: QuickJS runs synchronously, so a long
- * script must not block the server's event loop, and the pool can kill the whole thread
- * (worker.terminate()) if the in-QuickJS deadline ever fails to stop it.
+ * script must not hold up the other runs, and the pool can have the whole thread killed
+ * (worker.terminate() in the host) if the in-QuickJS deadline ever fails to stop it.
  *
  * What one run does and exposes: ./quickjs-run.mjs. This file owns the QuickJS instance: after a
  * memory or stack failure, or anything unexpected, the whole WebAssembly instance is replaced
  * before the next job, so a damaged heap can never serve another run.
  *
- * Protocol: see WorkerJob / WorkerMessage in ./types.ts.
+ * Protocol: see WorkerJob / WorkerMessage in ./types.ts (relayed unchanged by the host).
  */
 /* global WebAssembly -- a JavaScript global, not declared by the lint config for .mjs files */
 import { parentPort, workerData } from "node:worker_threads";
@@ -21,7 +22,7 @@ import { runJob } from "./quickjs-run.mjs";
 /** Replace the WebAssembly instance once its memory has grown past this (it never shrinks). */
 const RECYCLE_WASM_BYTES = 128 * 1024 * 1024;
 
-// The pool compiles QuickJS's WebAssembly once and hands the compiled module to every worker:
+// The host compiles QuickJS's WebAssembly once and hands the compiled module to every worker:
 // a new worker (or a replacement module after a failure) then only instantiates it, and the
 // machine code V8 has already generated for it is shared instead of compiled again per thread.
 const shared = workerData && workerData.wasmModule instanceof WebAssembly.Module ? workerData.wasmModule : undefined;
