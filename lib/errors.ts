@@ -5,7 +5,21 @@ import type { Locale, Localized } from "@/lib/i18n/locale";
  * both languages so the API answers in the caller's language.
  * @example throw new AppError("not_found", { en: "Flow not found", zh: "找不到该流程" }, 404)
  */
+/**
+ * Marks AppErrors so they are recognised across module copies: a Next.js build can load this
+ * file once per bundle (instrumentation and routes), and an error made by one copy (say, by the
+ * code sandbox started at boot) must still be an AppError to the other.
+ */
+const APP_ERROR = Symbol.for("trellis.AppError");
+
 export class AppError extends Error {
+  /** `instanceof AppError` holds for AppErrors of any copy of this module; subclasses check normally. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
+  }
+
+  readonly [APP_ERROR] = true;
   readonly code: string;
   readonly status: number;
   readonly localized: Localized;

@@ -55,3 +55,16 @@ describe("request helpers", () => {
     expect(await internal.text()).not.toContain("hunter2");
   });
 });
+
+describe("AppError across module copies", () => {
+  it("is recognised when made by another copy of lib/errors (a Next.js build loads one per bundle)", async () => {
+    // A query string makes Vite load a second, separate instance of the module.
+    const copy = "@/lib/errors?copy";
+    const { AppError: Other } = (await import(/* @vite-ignore */ copy)) as typeof import("@/lib/errors");
+    expect(Other).not.toBe(AppError);
+    const foreign = new Other("SANDBOX_TIMEOUT", { en: "too long", zh: "太久" }, 408);
+    expect(foreign).toBeInstanceOf(AppError);
+    expect(new Error("plain")).not.toBeInstanceOf(AppError);
+    expect({ code: "x" }).not.toBeInstanceOf(AppError);
+  });
+});
