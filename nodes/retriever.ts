@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_TAGS, tagSchema } from "@/lib/document-tags";
 import { AppError } from "@/lib/errors";
 import { defineNode } from "./define";
 import { port, type DocumentChunk } from "./ports";
@@ -27,6 +28,14 @@ const config = z.object({
         keyword: { en: "Keyword only", zh: "仅关键词" },
       },
     }),
+  tags: z
+    .array(tagSchema)
+    .max(MAX_TAGS)
+    .default([])
+    .meta({
+      label: { en: "Document tags", zh: "文档标签" },
+      help: { en: "Searches only documents carrying any of these tags (set on the knowledge base's documents); none searches all", zh: "只检索带有其中任一标签的文档（标签在知识库的文档列表中设置）；不填则检索全部" },
+    }),
 });
 
 /**
@@ -42,7 +51,8 @@ export function contextText(documents: DocumentChunk[]): string {
 /**
  * Searches knowledge bases for the query and hands on the best passages with their sources:
  * `documents` for citations and the LLM, `context` as text ready for a prompt.
- * @example retriever.run({ config: { knowledgeBaseIds: ["kb1"], topK: 3, scoreThreshold: 0, mode: "hybrid" }, inputs: { query: "年假有几天？" }, ctx })
+ * With `tags`, only documents carrying any of them are searched.
+ * @example retriever.run({ config: { knowledgeBaseIds: ["kb1"], topK: 3, scoreThreshold: 0, mode: "hybrid", tags: ["人事"] }, inputs: { query: "年假有几天？" }, ctx })
  */
 export const retriever = defineNode({
   type: "retriever",
@@ -71,7 +81,15 @@ export const retriever = defineNode({
     }
     const query = String(inputs.query ?? "").trim();
     const documents = query
-      ? await ctx.retrieve({ knowledgeBaseIds: settings.knowledgeBaseIds, query, topK: settings.topK, scoreThreshold: settings.scoreThreshold || undefined, mode: settings.mode, signal: ctx.signal })
+      ? await ctx.retrieve({
+          knowledgeBaseIds: settings.knowledgeBaseIds,
+          query,
+          topK: settings.topK,
+          scoreThreshold: settings.scoreThreshold || undefined,
+          mode: settings.mode,
+          filter: settings.tags.length ? { tags: settings.tags } : undefined,
+          signal: ctx.signal,
+        })
       : [];
     return { documents, context: contextText(documents) };
   },

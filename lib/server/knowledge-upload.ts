@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import { createDocument } from "@/lib/db/queries/documents";
+import { documentTagsSchema, splitTags } from "@/lib/document-tags";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
@@ -88,10 +89,18 @@ export type UploadResult =
 
 /**
  * Stores each acceptable file as a queued document and starts its ingestion; returns one result
- * per file, in order. Bad files never stop the batch.
- * @example const results = await uploadFiles(db, "local", kb.id, formFiles(form), "zh");
+ * per file, in order. Bad files never stop the batch. `tags` go on every new document of the
+ * batch; a duplicate keeps the document it duplicates as it is (tags included).
+ * @example const results = await uploadFiles(db, "local", kb.id, formFiles(form), "zh", { tags: tagsField(form) });
  */
-export async function uploadFiles(db: Db, workspaceId: string, knowledgeBaseId: string, files: File[], locale: Locale): Promise<UploadResult[]> {
+export async function uploadFiles(
+  db: Db,
+  workspaceId: string,
+  knowledgeBaseId: string,
+  files: File[],
+  locale: Locale,
+  options: { tags?: string[] } = {},
+): Promise<UploadResult[]> {
   if (files.length === 0) {
     throw new AppError("no_files", { en: "Choose at least one file to upload.", zh: "请至少选择一个要上传的文件。" }, 400);
   }
@@ -106,7 +115,7 @@ export async function uploadFiles(db: Db, workspaceId: string, knowledgeBaseId: 
     const name = file.name || "untitled";
     try {
       const bytes = await checkedBytes(file, maxBytes);
-      const { document, duplicate } = await createDocument(db, store, workspaceId, knowledgeBaseId, { name, bytes });
+      const { document, duplicate } = await createDocument(db, store, workspaceId, knowledgeBaseId, { name, bytes, tags: options.tags });
       if (duplicate) results.push({ name, status: "duplicate", documentId: document.id, existingName: document.name });
       else {
         results.push({ name, status: "queued", documentId: document.id });
@@ -149,6 +158,27 @@ export async function previewChunks(file: File, settings: unknown[]): Promise<{ 
     return { settings: s, total: drafts.length, characters: doc.text.length, chunks: drafts.slice(0, PREVIEW_LIMIT) };
   });
   return { kind: doc.kind, columns };
+}
+
+/**
+ * The upload's `tags` field — a JSON array or names separated by commas — checked like the
+ * PATCH body (trimmed, 1–40 characters each, deduplicated, at most 20); absent or blank: none.
+ * A bad value refuses the whole upload (400) before any file is stored.
+ * @example tagsField(form) // form tags = "合同, 2024" → ["合同", "2024"]
+ */
+export function tagsField(form: FormData): string[] {
+  const raw = form.get("tags");
+  if (raw === null) return [];
+  const parsed = documentTagsSchema.safeParse(typeof raw === "string" ? splitTags(raw) : null);
+  if (!parsed.success) {
+    const reason = parsed.error.issues[0]?.message ?? "";
+    throw new AppError(
+      "invalid_tags",
+      { en: `The field “tags” must be a JSON array of tags or tags separated by commas: ${reason}`, zh: `字段“tags”须为标签的 JSON 数组，或以逗号分隔的标签：${reason}` },
+      400,
+    );
+  }
+  return parsed.data;
 }
 
 /**

@@ -40,8 +40,8 @@ export function retrieveChunks(db: Db, request: RagRetrieveRequest, signal?: Abo
  * @example services.retrieve = (req) => retrieveForRun(db, workspaceId, req);
  */
 export async function retrieveForRun(db: Db, workspaceId: string, req: RetrieveRequest): Promise<DocumentChunk[]> {
-  const { signal, ...rest } = req;
-  const hits = await retrieveChunks(db, { workspaceId, ...rest }, signal);
+  const { signal, filter, ...rest } = req;
+  const hits = await retrieveChunks(db, { workspaceId, ...rest, filter: activeFilter(filter) }, signal);
   return toDocumentChunks(hits);
 }
 
@@ -129,6 +129,22 @@ export interface RetrievalHit {
   rank: number;
 }
 
+/** Metadata filters of retrieval: documents by id, and documents carrying any of the tags. */
+export type RetrievalFilter = { documentIds?: string[]; tags?: string[] };
+
+/**
+ * The filter as search wants it: absent when it restricts nothing (no ids and no tags), so an
+ * unfiltered request shares its cache entry with the same request sent without a filter. An
+ * empty `documentIds` list stays: it matches no document.
+ * @example activeFilter({ tags: [] }) // undefined
+ */
+export function activeFilter(filter: RetrievalFilter | undefined): RetrievalFilter | undefined {
+  if (!filter) return undefined;
+  const tags = filter.tags?.length ? [...new Set(filter.tags)] : undefined;
+  const documentIds = filter.documentIds ? [...new Set(filter.documentIds)] : undefined;
+  return tags || documentIds ? { ...(documentIds ? { documentIds } : {}), ...(tags ? { tags } : {}) } : undefined;
+}
+
 /**
  * Runs several queries against one knowledge base in parallel (the batch retrieval endpoint).
  * Defaults come from the knowledge base's retrieval settings.
@@ -137,11 +153,11 @@ export interface RetrievalHit {
 export async function retrieveBatch(
   db: Db,
   kb: KnowledgeBase,
-  body: { queries: string[]; topK?: number; mode?: RetrievalMode; scoreThreshold?: number; weights?: { vector: number; keyword: number }; documentIds?: string[]; tags?: string[] },
+  body: { queries: string[]; topK?: number; mode?: RetrievalMode; scoreThreshold?: number; weights?: { vector: number; keyword: number }; filter?: RetrievalFilter },
   signal?: AbortSignal,
 ): Promise<Array<{ query: string; tookMs: number; chunks: RetrievalHit[] }>> {
   const defaults = kb.retrieval;
-  const filter = body.documentIds || body.tags ? { documentIds: body.documentIds, tags: body.tags } : undefined;
+  const filter = activeFilter(body.filter);
   return Promise.all(
     body.queries.map(async (query) => {
       const started = performance.now();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RetrieveRequest } from "@/nodes/context";
 import type { DocumentChunk } from "@/nodes/ports";
+import { deriveFields } from "@/lib/canvas/schema-form";
 import { contextText, retriever } from "@/nodes/retriever";
 import { fakeCtx } from "./fake-ctx";
 
@@ -12,10 +13,20 @@ const chunks: DocumentChunk[] = [
 
 describe("retriever node", () => {
   it("has working defaults and rejects bad settings", () => {
-    expect(retriever.config.parse({})).toEqual({ knowledgeBaseIds: [], topK: 5, scoreThreshold: 0, mode: "hybrid" });
+    expect(retriever.config.parse({})).toEqual({ knowledgeBaseIds: [], topK: 5, scoreThreshold: 0, mode: "hybrid", tags: [] });
   });
 
-  it.each([{ topK: 0 }, { topK: 51 }, { scoreThreshold: 1.5 }, { mode: "semantic" }, { knowledgeBaseIds: [""] }])("rejects %o", (bad) => {
+  it.each([
+    { topK: 0 },
+    { topK: 51 },
+    { scoreThreshold: 1.5 },
+    { mode: "semantic" },
+    { knowledgeBaseIds: [""] },
+    { tags: ["  "] },
+    { tags: ["标".repeat(41)] },
+    { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) },
+    { tags: "合同" },
+  ])("rejects %o", (bad) => {
     expect(() => retriever.config.parse({ knowledgeBaseIds: ["kb1"], ...bad })).toThrow();
   });
 
@@ -27,6 +38,20 @@ describe("retriever node", () => {
     expect(calls).toEqual([expect.objectContaining({ knowledgeBaseIds: ["kb1", "kb2"], query: "年假有几天？", topK: 2, scoreThreshold: 0.3, mode: "keyword" })]);
     expect(out.documents).toEqual(chunks.slice(0, 2));
     expect(out.context).toBe("[1] (员工手册.pdf) 员工每年享有十五天带薪年假。\n\n[2] (policy.md) Refunds are paid within 14 days.");
+  });
+
+  it("narrows the search to documents carrying the tags (trimmed), and leaves it unfiltered without tags", async () => {
+    const calls: RetrieveRequest[] = [];
+    const ctx = fakeCtx({ retrieve: async (req) => (calls.push(req), chunks) });
+    await retriever.run({ config: retriever.config.parse({ knowledgeBaseIds: ["kb1"], tags: [" 人事 ", "2024"] }), inputs: { query: "年假" }, ctx });
+    await retriever.run({ config: retriever.config.parse({ knowledgeBaseIds: ["kb1"] }), inputs: { query: "年假" }, ctx });
+    expect(calls[0].filter).toEqual({ tags: ["人事", "2024"] });
+    expect(calls[1].filter).toBeUndefined();
+  });
+
+  it("declares its tags setting as a list field the canvas can render, labelled in both languages", () => {
+    const field = deriveFields(retriever.config).find((f) => f.key === "tags");
+    expect(field).toMatchObject({ kind: "string-list", maxItems: 20, defaultValue: [], label: { en: "Document tags", zh: "文档标签" } });
   });
 
   it("says in the person's language that a knowledge base must be chosen", async () => {

@@ -36,6 +36,7 @@ export interface DocumentRow {
   progress: number;
   chunkCount: number;
   chunksEmbedded: number;
+  tags: string[];
   error: { code: string; message: string } | null;
 }
 

@@ -2,22 +2,27 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useCan } from "@/components/role-context";
 import { callApi, pendingStatuses, type DocumentRow } from "../api";
+import { checkTags, DocumentTags } from "./document-tags";
 
 type UploadResult = { name: string; status: "queued" | "duplicate" | "error"; error?: { code: string; message: string }; existingName?: string };
 
 /**
  * Upload (drop zone + file picker, many files at once) and the documents table with a live
  * progress bar per document: polled every second while anything is still being processed.
- * Viewers see the table only: no upload, retry or delete.
+ * Each document's tags show as chips that editors change in place; the tags typed above the
+ * drop zone go on every document of the next upload. Viewers see the table only: no upload,
+ * retry, delete or tag editing.
  */
 export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: DocumentRow[] }) {
   const t = useTranslations("knowledge");
   const tr = useTranslations("roles");
   const canEdit = useCan("edit");
+  const locale = useLocale();
   const [docs, setDocs] = useState<DocumentRow[]>(initial);
+  const [uploadTags, setUploadTags] = useState("");
   const [results, setResults] = useState<UploadResult[]>([]);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -51,8 +56,11 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
 
   async function upload(files: File[]) {
     if (files.length === 0) return;
+    const checked = checkTags(uploadTags, [], locale);
+    if (checked.error !== undefined) return setError(checked.error);
     const form = new FormData();
     for (const file of files) form.append("files", file, file.name);
+    if (checked.tags.length) form.append("tags", JSON.stringify(checked.tags));
     setBusy(true);
     setError(null);
     const res = await callApi<{ results: UploadResult[] }>(`/api/v1/knowledge-bases/${kbId}/documents`, { form });
@@ -61,6 +69,14 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
     setResults(res.data.results);
     await refresh();
     window.dispatchEvent(new Event("kb-chunks-changed"));
+  }
+
+  async function saveTags(doc: DocumentRow, tags: string[]): Promise<string | null> {
+    const res = await callApi<{ document: DocumentRow }>(`/api/v1/knowledge-bases/${kbId}/documents/${doc.id}`, { method: "PATCH", json: { tags } });
+    if (!res.data) return res.error;
+    const updated = res.data.document;
+    setDocs((current) => current.map((d) => (d.id === updated.id ? updated : d)));
+    return null;
   }
 
   async function act(doc: DocumentRow, action: "delete" | "retry") {
@@ -94,6 +110,10 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
             {t("chooseFiles")}
           </button>
           <input ref={picker} type="file" multiple hidden data-testid="kb-file-input" onChange={(e) => void upload([...(e.target.files ?? [])]).then(() => (e.target.value = ""))} />
+          <label className="kb-upload-tags">
+            {t("uploadTags")}
+            <input value={uploadTags} onChange={(e) => setUploadTags(e.target.value)} placeholder={t("uploadTagsPlaceholder")} data-testid="kb-upload-tags" />
+          </label>
           <p className="muted small">{t("uploadHelp")}</p>
         </div>
       ) : null}
@@ -114,6 +134,7 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
           <thead>
             <tr>
               <th>{t("docName")}</th>
+              <th>{t("tags")}</th>
               <th>{t("docStatus")}</th>
               <th className="kb-progress-col">{t("docProgress")}</th>
               <th>{t("docChunks")}</th>
@@ -122,12 +143,15 @@ export function DocumentsPanel({ kbId, initial }: { kbId: string; initial: Docum
           </thead>
           <tbody>
             {docs.map((doc) => (
-              <tr key={doc.id} data-testid="kb-document" data-status={doc.status}>
+              <tr key={doc.id} data-testid="kb-document" data-status={doc.status} data-name={doc.name}>
                 <td>
                   <strong>{doc.name}</strong>
                   <div className="muted small">
                     {doc.kind ?? "—"} · {(doc.sizeBytes / 1024).toFixed(1)} KB
                   </div>
+                </td>
+                <td>
+                  <DocumentTags tags={doc.tags ?? []} canEdit={canEdit} onSave={(tags) => saveTags(doc, tags)} />
                 </td>
                 <td>
                   <span className={`tag kb-status ${doc.status}`}>{t(`status.${doc.status}`)}</span>

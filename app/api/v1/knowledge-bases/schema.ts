@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DocumentWithProgress } from "@/lib/db/queries/documents";
+import { documentTagsSchema } from "@/lib/document-tags";
 import type { Locale } from "@/lib/i18n/locale";
 import { chunkingSettingsSchema } from "@/lib/rag/split";
 
@@ -45,14 +46,26 @@ export const listChunksQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(20),
 });
 
+/** PATCH …/documents/:docId — the document's tags, replaced as a whole. */
+export const updateDocumentSchema = z.object({ tags: documentTagsSchema });
+
+/**
+ * Batch retrieval. `filter` narrows the chunks to documents by id and/or to documents carrying
+ * any of the tags (both given: both apply); an empty `documentIds` list matches no document,
+ * an empty `tags` list filters nothing.
+ */
 export const retrieveSchema = z.object({
   queries: z.array(z.string().trim().min(1).max(2000)).min(1).max(50),
   topK: z.number().int().min(1).max(50).optional(),
   mode: mode.optional(),
   scoreThreshold: z.number().min(0).max(1).optional(),
   weights: weights.optional(),
-  documentIds: z.array(z.string().max(100)).max(200).optional(),
-  tags: z.array(z.string().max(100)).max(50).optional(),
+  filter: z
+    .object({
+      documentIds: z.array(z.string().max(100)).max(200).optional(),
+      tags: z.array(z.string().max(100)).max(50).optional(),
+    })
+    .optional(),
 });
 
 /**

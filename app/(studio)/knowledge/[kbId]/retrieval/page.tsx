@@ -2,19 +2,22 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/lib/db";
+import { listDocuments } from "@/lib/db/queries/documents";
 import { getKnowledgeBaseById } from "@/lib/db/queries/knowledge-bases";
 import { pageContext } from "@/lib/server/page-context";
 import { RetrievalTest } from "./retrieval-test";
 
 export const dynamic = "force-dynamic";
 
-/** The retrieval test page: a query in, the ranked chunks with their scores out. */
+/** The retrieval test page: a query in (optionally narrowed to tags or documents), the ranked chunks with their scores out. */
 export default async function RetrievalPage({ params }: { params: Promise<{ kbId: string }> }) {
   const { kbId } = await params;
   const { workspaceId } = await pageContext();
   const t = await getTranslations("knowledge");
-  const kb = await getKnowledgeBaseById(await getDb(), workspaceId, kbId);
+  const db = await getDb();
+  const kb = await getKnowledgeBaseById(db, workspaceId, kbId);
   if (!kb) notFound();
+  const documents = (await listDocuments(db, workspaceId, kbId)).map((d) => ({ id: d.id, name: d.name, tags: [...d.tags] }));
   return (
     <section className="kb-page">
       <p className="crumbs">
@@ -22,7 +25,7 @@ export default async function RetrievalPage({ params }: { params: Promise<{ kbId
       </p>
       <h1>{t("retrievalTitle", { name: kb.name })}</h1>
       <p className="muted">{t("retrievalIntro")}</p>
-      <RetrievalTest kbId={kb.id} defaults={{ mode: kb.retrieval.mode, topK: kb.retrieval.topK }} />
+      <RetrievalTest kbId={kb.id} defaults={{ mode: kb.retrieval.mode, topK: kb.retrieval.topK }} documents={documents} />
     </section>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslations } from "next-intl";
+import { tagsOf } from "@/lib/document-tags";
 import { callApi } from "../../api";
+import { RetrievalFilters, type FilterDocument, type FilterValue } from "./retrieval-filters";
 
 interface Hit {
   id: string;
@@ -19,27 +21,46 @@ interface Hit {
 
 const score = (n: number | null) => (n === null ? "—" : n.toFixed(3));
 
-/** Query box, mode and top-k; shows the ranked chunks with vector, keyword and fused scores. */
-export function RetrievalTest({ kbId, defaults }: { kbId: string; defaults: { mode: string; topK: number } }) {
+/**
+ * Query box, mode and top-k, and filters by tag and by document; shows the ranked chunks with
+ * vector, keyword and fused scores.
+ */
+export function RetrievalTest({ kbId, defaults, documents }: { kbId: string; defaults: { mode: string; topK: number }; documents: FilterDocument[] }) {
   const t = useTranslations("knowledge");
   const [query, setQuery] = useState("");
+  const [filter, setFilter] = useState<FilterValue>({ tags: [], documentIds: [] });
   const [mode, setMode] = useState(defaults.mode);
   const [topK, setTopK] = useState(defaults.topK);
   const [result, setResult] = useState<{ hits: Hit[]; tookMs: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Only the latest search may show its results (filters can change while one is running).
+  const latest = useRef(0);
 
-  async function run(event: React.FormEvent) {
-    event.preventDefault();
+  async function search(filter: FilterValue) {
     if (!query.trim()) return;
+    const id = ++latest.current;
     setBusy(true);
     setError(null);
+    // No document chosen means every document (an empty documentIds list would match none).
     const res = await callApi<{ results: Array<{ chunks: Hit[]; tookMs: number }> }>(`/api/v1/knowledge-bases/${kbId}/retrieve`, {
-      json: { queries: [query.trim()], mode, topK },
+      json: { queries: [query.trim()], mode, topK, filter: { tags: filter.tags, ...(filter.documentIds.length ? { documentIds: filter.documentIds } : {}) } },
     });
+    if (id !== latest.current) return;
     setBusy(false);
     if (!res.data) return setError(res.error);
     setResult({ hits: res.data.results[0].chunks, tookMs: res.data.results[0].tookMs });
+  }
+
+  async function run(event: React.FormEvent) {
+    event.preventDefault();
+    await search(filter);
+  }
+
+  // Once results are shown, changing a filter searches again.
+  function filterBy(next: FilterValue) {
+    setFilter(next);
+    if (result) void search(next);
   }
 
   return (
@@ -62,10 +83,11 @@ export function RetrievalTest({ kbId, defaults }: { kbId: string; defaults: { mo
           {busy ? t("searching") : t("search")}
         </button>
       </form>
+      <RetrievalFilters tags={tagsOf(documents)} documents={documents} value={filter} onChange={filterBy} />
       {error ? <p className="error">{error}</p> : null}
       {result ? (
         result.hits.length === 0 ? (
-          <p className="empty">{t("noHits")}</p>
+          <p className="empty">{filter.tags.length || filter.documentIds.length ? t("noHitsFiltered") : t("noHits")}</p>
         ) : (
           <>
             <p className="muted small">{t("hitsSummary", { count: result.hits.length, ms: result.tookMs })}</p>

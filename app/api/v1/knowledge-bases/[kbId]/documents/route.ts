@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db";
 import { listDocuments } from "@/lib/db/queries/documents";
 import { requireKnowledgeBase, startBackgroundWork } from "@/lib/server/knowledge";
-import { formFiles, readMultipart, uploadFiles } from "@/lib/server/knowledge-upload";
+import { formFiles, readMultipart, tagsField, uploadFiles } from "@/lib/server/knowledge-upload";
 import { route } from "@/lib/server/request";
 import { documentView } from "../../schema";
 
@@ -18,11 +18,15 @@ export const GET = route<Params>(async (_req, ctx, { kbId }) => {
   return Response.json({ documents: docs.map((d) => documentView(d, ctx.locale)) });
 });
 
-/** multipart/form-data only (C8); answers at once (202) with one result per file, then ingests in the background. */
+/**
+ * multipart/form-data only (C8); answers at once (202) with one result per file, then ingests in
+ * the background. An optional text field `tags` (JSON array or comma-separated) tags the batch.
+ */
 export const POST = route<Params>(async (req, ctx, { kbId }) => {
   const form = await readMultipart(req);
+  const tags = tagsField(form);
   const db = await getDb();
   await requireKnowledgeBase(db, ctx.workspaceId, kbId);
-  const results = await uploadFiles(db, ctx.workspaceId, kbId, formFiles(form), ctx.locale);
+  const results = await uploadFiles(db, ctx.workspaceId, kbId, formFiles(form), ctx.locale, { tags });
   return Response.json({ results }, { status: 202 });
 });
