@@ -8,6 +8,7 @@ import ipaddr from "ipaddr.js";
 import { isAppError } from "@/lib/errors";
 import { resolveProviderUrl, type Resolver } from "./provider-url";
 import type { ConnectTarget } from "./ssrf";
+import { untilAborted } from "./abort";
 
 export type { ConnectTarget } from "./ssrf";
 
@@ -46,19 +47,6 @@ function systemConnect(target: ConnectTarget): net.Socket | tls.TLSSocket {
 /** A network failure shaped like the platform fetch's: TypeError "fetch failed" with the cause (code ECONNREFUSED …). */
 function fetchFailed(cause: unknown): TypeError {
   return new TypeError("fetch failed", { cause });
-}
-
-/** Rejects when the signal aborts, so a hanging DNS lookup cannot outlive the caller's deadline. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener("abort", onAbort), reject(error)),
-    );
-  });
 }
 
 /** Waits until the socket is connected (TLS: handshake done), or fails; destroys it on failure or abort. */

@@ -7,6 +7,7 @@ import ipaddr from "ipaddr.js";
 import { AppError, isAppError } from "@/lib/errors";
 import type { GuardedRequest, GuardedResponse } from "@/nodes/context";
 import { checkAddress } from "./ip-ranges";
+import { untilAborted } from "./abort";
 
 /** Where the guard dials: the checked address, never the host name again (DNS rebinding). */
 export interface ConnectTarget {
@@ -86,19 +87,6 @@ function blocked(host: string, address: string, reason: { en: string; zh: string
     403,
     { host, address },
   );
-}
-
-/** Rejects when the signal aborts, so a hanging DNS lookup cannot outlive the deadline. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener("abort", onAbort), reject(error)),
-    );
-  });
 }
 
 function send(url: URL, target: ConnectTarget, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, connect: GuardedFetchOptions["connect"] & object) {

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,6 +7,7 @@ import { defaultReply, startModelServer, type ModelServer } from "../support/mod
 import { authFetch } from "./support/auth";
 import { startApp, type AppServer } from "./support/app-server";
 import { collectRun, json, type WireEvent } from "./support/sse";
+import { scratchPostgres } from "../support/scratch-postgres";
 
 /*
  * C22 crash: the production app is SIGKILLed while a run streams its answer and a document is
@@ -140,24 +140,6 @@ const settingsOf = (kb: Record<string, unknown>) => ({
   retrieval: kb.retrieval,
 });
 
-/** A database of its own on the test server, with pgvector, dropped afterwards. */
-async function scratchPostgres(admin: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `trellis_e2e_crash_${randomBytes(5).toString("hex")}`;
-  const run = async (url: string, sql: string) => {
-    const c = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(admin, `CREATE DATABASE ${name}`);
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  await run(u.toString(), "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS vector");
-  return { url: u.toString(), drop: () => run(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 interface TestDatabase {
   env: Record<string, string>;
@@ -374,7 +356,7 @@ crashSuite("pglite", async () => ({ env: {}, drop: async () => undefined, diagno
 
 if (adminUrl) {
   crashSuite("postgres", async () => {
-    const pg = await scratchPostgres(adminUrl);
+    const pg = await scratchPostgres(adminUrl, "e2e_crash");
     return { env: { DATABASE_URL: pg.url }, drop: pg.drop, diagnose: () => pgBossJobs(pg.url) };
   });
 } else {

@@ -8,6 +8,7 @@ import { createKnowledgeBaseViaApi } from "./pages/canvas";
 import { startApp, type AppServer } from "./support/app-server";
 import { login } from "./support/auth";
 import { collectRun, json } from "./support/sse";
+import { scratchPostgres } from "../support/scratch-postgres";
 
 /**
  * C11: two tenants on one real PostgreSQL. Tenant B replays every ID-accepting route of the
@@ -19,29 +20,6 @@ const distDir = path.join(root, process.env.NEXT_DIST_DIR || ".next");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 const adminUrl = process.env.TEST_DATABASE_URL;
 
-/** A database of its own on the test server, with pgvector, dropped afterwards. */
-async function scratchPostgres(admin: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `trellis_e2e_tenants_${Date.now().toString(36)}`;
-  const c = new Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  const setup = new Client({ connectionString: u.toString() });
-  await setup.connect();
-  await setup.query("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS vector");
-  await setup.end();
-  return {
-    url: u.toString(),
-    async drop() {
-      const d = new Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
 
 if (!adminUrl && process.env.CI === "true") throw new Error("CI=true but TEST_DATABASE_URL is not set: the two-tenant test needs PostgreSQL.");
 
@@ -52,7 +30,7 @@ describe.skipIf(!adminUrl)("C11 tenant isolation on PostgreSQL, replaying A's id
   const a: Record<string, string> = {};
 
   beforeAll(async () => {
-    pg = await scratchPostgres(adminUrl!);
+    pg = await scratchPostgres(adminUrl!, "e2e_tenants");
     app = await startApp({ ollamaBaseUrl: `http://127.0.0.1:${await getFreePort()}`, env: { DATABASE_URL: pg.url } });
     // Tenant B: its own workspace and owner, as a second installation sharing the server would have.
     const client = new Client({ connectionString: pg.url });

@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { Client } from "pg";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
@@ -51,27 +49,4 @@ export async function addText(db: Db, files: FileStore, kbId: string, name: stri
   return document;
 }
 
-/** A scratch PostgreSQL database with pgvector (for pg-boss, which needs a URL), dropped by `drop`. */
-export async function scratchPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `trellis_test_jobs_${randomBytes(4).toString("hex")}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const setup = new Client({ connectionString: u.toString() });
-  await setup.connect();
-  await setup.query("SET client_min_messages = warning");
-  await setup.query("CREATE EXTENSION IF NOT EXISTS vector");
-  await setup.end();
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+export { scratchPostgres } from "../support/scratch-postgres";
