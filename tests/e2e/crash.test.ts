@@ -327,7 +327,7 @@ function crashSuite(label: "pglite" | "postgres", database: () => Promise<TestDa
       expect(resumed.every((c) => c.documentId === resumedDoc!.id)).toBe(true);
       expect(resumed.map((c) => [c.index, c.start, c.text])).toEqual(reference.map((c) => [c.index, c.start, c.text]));
       // And the resumed chunks are searchable like the clean ones.
-      const hit = await json(`${app.url}/api/v1/knowledge-bases/${crashKbId}/retrieve`, { method: "POST", body: { queries: ["统计的基本任务"], topK: 1, mode: "keyword" } });
+      const hit = await json(`${app.url}/api/v1/knowledge-bases/${crashKbId}/retrieve`, { method: "POST", body: { queries: ["统计的基本任务"], topK: 1 } });
       expect(hit.status).toBe(200);
       expect(hit.body.results[0].chunks[0]?.documentId).toBe(resumedDoc!.id);
     });
