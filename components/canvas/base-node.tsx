@@ -1,38 +1,98 @@
 "use client";
 
-import { memo, useEffect, useMemo, useRef } from "react";
-import { Handle, Position, useStore, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from "@xyflow/react";
+import { memo, use, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
 import { useLocale, useTranslations } from "next-intl";
 import { nodePorts, kindColors } from "@/lib/canvas/ports";
+import type { TraceStep } from "@/lib/canvas/trace";
 import type { FlowCanvasNode } from "@/lib/canvas/types";
 import { isLocale } from "@/lib/i18n/locale";
 import { getNodeDef } from "@/nodes";
 import type { PortMap } from "@/nodes/define";
-import { useCanvas } from "./store-context";
+import { CompactContext } from "./lite-edges";
+import { useCanvasStore } from "./store-context";
 
-/** Below this zoom the port names are unreadable: a node shows its title bar and bare handles. */
-const COMPACT_BELOW_ZOOM = 0.5;
-const zoomedOut = (s: ReactFlowState) => s.transform[2] < COMPACT_BELOW_ZOOM;
+interface NodeMarks {
+  problemCount: number;
+  firstProblem: string | undefined;
+  status: TraceStep["status"] | undefined;
+  highlighted: boolean;
+}
+
+/**
+ * What the store says about one node beyond its data: problems, last run status, highlight. It
+ * listens only for changes to those three parts of the store: a drag changes the store on every
+ * frame, and 300 nodes each running a selector on every frame was a measurable share of it.
+ */
+function useNodeMarks(id: string): NodeMarks {
+  const store = useCanvasStore();
+  const subscribe = useCallback(
+    (notify: () => void) =>
+      store.subscribe((s, prev) => {
+        if (s.problemsByNode !== prev.problemsByNode || s.trace !== prev.trace || s.highlighted !== prev.highlighted) notify();
+      }),
+    [store],
+  );
+  const last = useRef<NodeMarks | null>(null);
+  const read = () => {
+    const s = store.getState();
+    const problems = s.problemsByNode[id];
+    const next: NodeMarks = { problemCount: problems?.length ?? 0, firstProblem: problems?.[0]?.message, status: s.trace.find((step) => step.nodeId === id)?.status, highlighted: s.highlighted === id };
+    const prev = last.current;
+    // The same object while nothing changed: React compares snapshots by identity.
+    if (prev && prev.problemCount === next.problemCount && prev.firstProblem === next.firstProblem && prev.status === next.status && prev.highlighted === next.highlighted) return prev;
+    last.current = next;
+    return next;
+  };
+  return useSyncExternalStore(subscribe, read, read);
+}
+
+/**
+ * A side's ports for handles drawn on top of one another (zoomed out): the first port last, so it
+ * is the one on top, the one a connection starts from (see `fittingConnection` for where it ends).
+ */
+function stacked(ports: PortMap) {
+  return Object.entries(ports).reverse();
+}
 
 /**
  * The handles alone, without rows or names (zoomed out): each side's handles sit at the middle
  * of the node's edge, so edges still attach. They are plain elements with React Flow's handle
  * classes and data attributes, which is all its measuring reads: a full `Handle` subscribes to
  * the flow store, and hundreds of them re-checked on every drag frame were a large share of the
- * frame. At this zoom a handle is a few pixels wide; connecting is done zoomed in.
+ * frame. The node under the pointer swaps them for `LiveHandles`, so connecting works zoomed out.
  */
 const BareHandles = memo(function BareHandles({ nodeId, ports, side }: { nodeId: string; ports: PortMap; side: "in" | "out" }) {
   const position = side === "in" ? Position.Left : Position.Right;
   const kind = side === "in" ? "target" : "source";
   return (
     <>
-      {Object.entries(ports).map(([name, spec]) => (
+      {stacked(ports).map(([name, spec]) => (
         <div
           key={name}
           className={`react-flow__handle react-flow__handle-${position} ${kind} chandle`}
           data-handleid={name}
           data-nodeid={nodeId}
           data-handlepos={position}
+          style={{ background: kindColors[spec.kind] }}
+          data-testid={`handle-${side}-${name}`}
+        />
+      ))}
+    </>
+  );
+});
+
+/** Real React Flow handles without rows or names: the zoomed-out node under the pointer, so a connection can start or end there. */
+const LiveHandles = memo(function LiveHandles({ ports, side }: { ports: PortMap; side: "in" | "out" }) {
+  return (
+    <>
+      {stacked(ports).map(([name, spec]) => (
+        <Handle
+          key={name}
+          type={side === "in" ? "target" : "source"}
+          position={side === "in" ? Position.Left : Position.Right}
+          id={name}
+          className="chandle"
           style={{ background: kindColors[spec.kind] }}
           data-testid={`handle-${side}-${name}`}
         />
@@ -71,7 +131,17 @@ const PortRows = memo(function PortRows({ ports, side, locale }: { ports: PortMa
  * one node never re-renders the others. Zoomed out below 50 % it draws only the title bar and
  * bare handles: with hundreds of nodes on screen that is a fraction of the DOM to style.
  */
-export const BaseNode = memo(function BaseNode({ id, type, data, selected }: NodeProps<FlowCanvasNode>) {
+export const BaseNode = memo(BaseNodeView, sameNode);
+
+/**
+ * What the node draws depends on these props only: React Flow also passes the absolute position,
+ * which changes on every frame of a drag and would re-render the node for nothing.
+ */
+function sameNode(a: NodeProps<FlowCanvasNode>, b: NodeProps<FlowCanvasNode>): boolean {
+  return a.id === b.id && a.type === b.type && a.data === b.data && a.selected === b.selected;
+}
+
+function BaseNodeView({ id, type, data, selected }: NodeProps<FlowCanvasNode>) {
   const tag = useLocale();
   const locale = isLocale(tag) ? tag : "en";
   const t = useTranslations("canvas");
@@ -87,13 +157,61 @@ export const BaseNode = memo(function BaseNode({ id, type, data, selected }: Nod
     lastPorts.current = portKey;
     updateInternals(id);
   }, [id, portKey, updateInternals]);
-  const problemCount = useCanvas((s) => s.problemsByNode[id]?.length ?? 0);
-  const firstProblem = useCanvas((s) => s.problemsByNode[id]?.[0]?.message);
-  const status = useCanvas((s) => s.trace.find((step) => step.nodeId === id)?.status);
-  const highlighted = useCanvas((s) => s.highlighted === id);
-  const compact = useStore(zoomedOut);
+  const { problemCount, firstProblem, status, highlighted } = useNodeMarks(id);
+  const compact = use(CompactContext);
+  // Zoomed out, only the node under the pointer has live handles. It keeps them while a button is
+  // held (a connection being dragged out of it), until the pointer leaves with no button down.
+  const [live, setLive] = useState(false);
   const title = data.label || def?.ui.label[locale] || type;
   const classes = ["cnode", compact ? "compact" : "", `cat-${def?.ui.category ?? "unknown"}`, selected ? "selected" : "", highlighted ? "highlighted" : "", status ? `run-${status}` : "", problemCount ? "has-problems" : ""];
+  const badges = (
+    <>
+      {status ? (
+        <span className={`cnode-status ${status}`} data-testid="node-status">
+          {t(`status.${status}`)}
+        </span>
+      ) : null}
+      {problemCount ? (
+        <span className="cnode-badge" title={firstProblem} data-testid="problem-badge" aria-label={t("problemCount", { count: problemCount })}>
+          {problemCount}
+        </span>
+      ) : null}
+    </>
+  );
+  // Zoomed out: the title bar is the title itself (no inner span, no type name, which are unreadable
+  // there), then the bare handles; every element saved is 300 fewer with a big flow on screen.
+  if (compact) {
+    return (
+      <div
+        className={classes.join(" ")}
+        data-testid="canvas-node"
+        data-node-id={id}
+        data-node-type={type}
+        data-status={status ?? ""}
+        data-problems={problemCount}
+        onPointerEnter={() => setLive(true)}
+        onPointerLeave={(event) => {
+          if (!event.buttons) setLive(false);
+        }}
+      >
+        <div className="cnode-head" title={def?.ui.description[locale]}>
+          {title}
+          {badges}
+        </div>
+        {live ? (
+          <>
+            <LiveHandles ports={ports.inputs} side="in" />
+            <LiveHandles ports={ports.outputs} side="out" />
+          </>
+        ) : (
+          <>
+            <BareHandles nodeId={id} ports={ports.inputs} side="in" />
+            <BareHandles nodeId={id} ports={ports.outputs} side="out" />
+          </>
+        )}
+      </div>
+    );
+  }
   return (
     <div className={classes.join(" ")} data-testid="canvas-node" data-node-id={id} data-node-type={type} data-status={status ?? ""} data-problems={problemCount}>
       <div className="cnode-head">
@@ -101,28 +219,12 @@ export const BaseNode = memo(function BaseNode({ id, type, data, selected }: Nod
           {title}
         </span>
         {data.label && def ? <span className="cnode-type">{def.ui.label[locale]}</span> : null}
-        {status ? (
-          <span className={`cnode-status ${status}`} data-testid="node-status">
-            {t(`status.${status}`)}
-          </span>
-        ) : null}
-        {problemCount ? (
-          <span className="cnode-badge" title={firstProblem} data-testid="problem-badge" aria-label={t("problemCount", { count: problemCount })}>
-            {problemCount}
-          </span>
-        ) : null}
+        {badges}
       </div>
-      {compact ? (
-        <>
-          <BareHandles nodeId={id} ports={ports.inputs} side="in" />
-          <BareHandles nodeId={id} ports={ports.outputs} side="out" />
-        </>
-      ) : (
-        <div className="cnode-body">
-          <PortRows ports={ports.inputs} side="in" locale={locale} />
-          <PortRows ports={ports.outputs} side="out" locale={locale} />
-        </div>
-      )}
+      <div className="cnode-body">
+        <PortRows ports={ports.inputs} side="in" locale={locale} />
+        <PortRows ports={ports.outputs} side="out" locale={locale} />
+      </div>
     </div>
   );
-});
+}

@@ -1,10 +1,11 @@
 "use client";
 
-import { useCallback, useEffect, useRef } from "react";
-import { Background, Controls, MiniMap, ReactFlow, SelectionMode, useNodesInitialized, useReactFlow, type Connection, type Edge, type OnConnectEnd } from "@xyflow/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Background, Controls, MiniMap, ReactFlow, SelectionMode, useNodesInitialized, useReactFlow, useStore, useStoreApi, type Connection, type Edge, type OnConnectEnd } from "@xyflow/react";
 import { useShallow } from "zustand/react/shallow";
-import { checkConnection } from "@/lib/canvas/connect";
-import { NOTE_TYPE, type CanvasNode } from "@/lib/canvas/types";
+import { checkConnection, fittingConnection } from "@/lib/canvas/connect";
+import { NOTE_TYPE, type CanvasEdge, type CanvasNode } from "@/lib/canvas/types";
+import { CompactContext, LiteEdges, zoomedOut } from "./lite-edges";
 import { canvasNodeTypes } from "./node-types";
 import { PALETTE_MIME } from "./palette";
 import { useCanvas, useCanvasStore } from "./store-context";
@@ -21,6 +22,15 @@ const VISIBLE_ONLY_OVER = 120;
  * a flow this big is navigated with fit-view and zoom anyway.
  */
 const MINIMAP_MAX_NODES = 150;
+/** What React Flow is given as edges while `LiteEdges` draws them (zoomed out). */
+const NO_EDGES: CanvasEdge[] = [];
+
+/** The flow node under a pointer event, by React Flow's `data-id` on the node wrapper. */
+function nodeIdAt(event: MouseEvent | TouchEvent): string | null {
+  const point = "changedTouches" in event ? event.changedTouches[0] : event;
+  if (!point) return null;
+  return document.elementFromPoint(point.clientX, point.clientY)?.closest(".react-flow__node")?.getAttribute("data-id") ?? null;
+}
 
 function miniMapColor(node: CanvasNode): string {
   return node.type === NOTE_TYPE ? "#fde68a" : "#c7d2fe";
@@ -29,7 +39,9 @@ function miniMapColor(node: CanvasNode): string {
 /**
  * The React Flow canvas wired to the canvas store: connections checked with `checkConnection`
  * (a refused one says why), drops from the palette, drags recorded once for undo, and the
- * keyboard shortcuts. Deleting goes through the store so it is one undo step.
+ * keyboard shortcuts. Deleting goes through the store so it is one undo step. Zoomed out (below
+ * 50 %) React Flow is given no edges: `LiteEdges` draws them all in one SVG, nodes are title bars
+ * (`CompactContext`), and a connection dropped on a node goes to its first port that fits.
  */
 export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => void }) {
   const store = useCanvasStore();
@@ -44,15 +56,11 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
     useShallow((s) => ({ nodes: s.nodes, edges: s.edges, onNodesChange: s.onNodesChange, onEdgesChange: s.onEdgesChange, onConnect: s.onConnect })),
   );
   const flow = useReactFlow();
+  const flowStore = useStoreApi();
   useShortcuts();
-  // Fit once every node has its measured size; fitting on mount would use guessed sizes.
-  const initialized = useNodesInitialized();
-  const fitted = useRef(false);
-  useEffect(() => {
-    if (!initialized || fitted.current) return;
-    fitted.current = true;
-    requestAnimationFrame(() => void flow.fitView(FIT));
-  }, [initialized, flow]);
+  const [fitted, setFitted] = useState(false);
+  const onFitted = useCallback(() => setFitted(true), []);
+  const compact = useStore(zoomedOut);
 
   const isValidConnection = useCallback(
     (connection: Connection | Edge) => {
@@ -63,15 +71,26 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
   );
 
   const onConnectEnd: OnConnectEnd = useCallback(
-    (_event, state) => {
-      if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
-      const [from, to] = state.fromHandle.type === "source" ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
+    (event, state) => {
+      if (state.isValid === true || !state.fromHandle) return;
+      const { nodes: current, edges: currentEdges, refuse, onConnect: connect } = store.getState();
+      const fromHandle = state.fromHandle;
+      // Zoomed out a node's handles overlap: a connection dropped anywhere on a node goes to the
+      // first pair of ports that fits, and only if none does is it refused, with the reason.
+      const onNode = zoomedOut(flowStore.getState()) ? (state.toHandle?.nodeId ?? nodeIdAt(event)) : null;
+      if (onNode && onNode !== fromHandle.nodeId) {
+        const fit = fittingConnection(current, currentEdges, { nodeId: fromHandle.nodeId, port: fromHandle.id ?? null, type: fromHandle.type }, onNode, state.toHandle?.id);
+        if (fit.ok) connect(fit.connection);
+        else refuse(fit.reason);
+        return;
+      }
+      if (state.isValid !== false || !state.toHandle) return;
+      const [from, to] = fromHandle.type === "source" ? [fromHandle, state.toHandle] : [state.toHandle, fromHandle];
       if (from.type === to.type) return;
-      const { nodes: current, edges: currentEdges, refuse } = store.getState();
       const check = checkConnection(current, currentEdges, { source: from.nodeId, sourceHandle: from.id ?? null, target: to.nodeId, targetHandle: to.id ?? null });
       if (!check.ok) refuse(check.reason);
     },
-    [store],
+    [store, flowStore],
   );
 
   const onDrop = useCallback(
@@ -100,35 +119,59 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
 
   return (
     <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<CanvasNode>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={canvasNodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        isValidConnection={isValidConnection}
-        onConnectEnd={onConnectEnd}
-        onNodeDragStart={beginDrag}
-        onNodeDragStop={endDrag}
-        onSelectionDragStart={beginDrag}
-        onSelectionDragStop={endDrag}
-        onNodeClick={onNodeClick}
-        onPaneClick={onPaneClick}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        selectionMode={SelectionMode.Partial}
-        snapToGrid
-        snapGrid={SNAP}
-        minZoom={0.05}
-        onlyRenderVisibleElements={big}
-        proOptions={PRO}
-      >
-        <Background gap={16} size={1} />
-        {showMiniMap ? <MiniMap pannable zoomable nodeColor={miniMapColor} /> : null}
-        <Controls />
-      </ReactFlow>
+      <CompactContext value={compact}>
+        <ReactFlow<CanvasNode, CanvasEdge>
+          nodes={nodes}
+          edges={compact ? NO_EDGES : edges}
+          nodeTypes={canvasNodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          onConnectEnd={onConnectEnd}
+          onNodeDragStart={beginDrag}
+          onNodeDragStop={endDrag}
+          onSelectionDragStart={beginDrag}
+          onSelectionDragStop={endDrag}
+          onNodeClick={onNodeClick}
+          onPaneClick={onPaneClick}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          selectionMode={SelectionMode.Partial}
+          snapToGrid
+          snapGrid={SNAP}
+          minZoom={0.05}
+          onlyRenderVisibleElements={big}
+          proOptions={PRO}
+        >
+          <Background gap={16} size={1} />
+          {showMiniMap ? <MiniMap pannable zoomable nodeColor={miniMapColor} /> : null}
+          <Controls />
+          {compact ? <LiteEdges edges={edges} /> : null}
+          {fitted ? null : <FitOnce onFitted={onFitted} />}
+        </ReactFlow>
+      </CompactContext>
     </div>
   );
+}
+
+/**
+ * Fits the view once every node has its measured size (fitting on mount would use guessed
+ * sizes), then goes away: `useNodesInitialized` walks every node on each store update, and a
+ * drag is hundreds of those.
+ */
+function FitOnce({ onFitted }: { onFitted: () => void }) {
+  const flow = useReactFlow();
+  const initialized = useNodesInitialized();
+  const done = useRef(false);
+  useEffect(() => {
+    if (!initialized || done.current) return;
+    done.current = true;
+    requestAnimationFrame(() => {
+      void flow.fitView(FIT);
+      onFitted();
+    });
+  }, [initialized, flow, onFitted]);
+  return null;
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo } from "react";
+import { useDeferredValue, useMemo } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { deriveFields } from "@/lib/canvas/schema-form";
 import type { CanvasState } from "@/lib/canvas/store";
@@ -29,7 +29,9 @@ export function selectedNodeId(s: CanvasState): string | null {
 /** Settings of the selected node, generated from its type's zod schema. */
 export function SettingsPanel({ flowId }: { flowId: string }) {
   const t = useTranslations("settings");
-  const id = useCanvas(selectedNodeId);
+  // Deferred: selecting a node by starting to drag it must not build its form in the same frame
+  // (a big form took tens of milliseconds out of the first drag frame); React renders it in between.
+  const id = useDeferredValue(useCanvas(selectedNodeId));
   if (!id) return <p className="muted small panel-empty">{t("selectNode")}</p>;
   return <NodeSettings key={id} id={id} flowId={flowId} />;
 }

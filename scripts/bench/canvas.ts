@@ -4,7 +4,8 @@ import path from "node:path";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { getFreePort } from "@/tests/support/model-server";
 import { startApp } from "@/tests/e2e/support/app-server";
-import { launchBrowser } from "@/tests/e2e/support/browser";
+import { authFetch } from "@/tests/e2e/support/auth";
+import { launchBrowser, newContext } from "@/tests/e2e/support/browser";
 import type { Page } from "playwright-core";
 import type { BenchArgs } from "../bench";
 
@@ -58,26 +59,36 @@ function ensureBuild() {
   execFileSync("npx", ["next", "build"], { cwd: root, stdio: ["ignore", process.stderr, process.stderr], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }
 
-export async function run({ json }: BenchArgs): Promise<void> {
+export async function run({ json, rest }: BenchArgs): Promise<void> {
+  // --trace: also write a Chrome performance trace of the whole-flow drag (open it in DevTools' Performance panel).
+  const tracePath = rest.includes("--trace") ? path.join(root, "test-results", "canvas-drag-trace.json") : null;
   ensureBuild();
   const app = await startApp({ ollamaBaseUrl: `http://127.0.0.1:${await getFreePort()}` });
   const browser = await launchBrowser();
   try {
     const flow = bigFlow();
-    const res = await fetch(`${app.url}/api/v1/flows`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "bench-300", graph: flow }) });
+    // As the owner startApp created and logged in; the browser gets the same session.
+    const res = await authFetch(`${app.url}/api/v1/flows`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "bench-300", graph: flow }) });
     if (res.status !== 201) throw new Error(`creating the flow failed: ${res.status} ${await res.text()}`);
     const id = ((await res.json()) as { flow: { id: string } }).flow.id;
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const context = await newContext(browser, "en-US", { origin: app.url });
+    const page = await context.newPage();
     const loadStart = Date.now();
     await page.goto(`${app.url}/flows/${id}`);
     await page.locator('[data-testid="canvas-node"]').nth(NODE_COUNT - 1).waitFor({ timeout: 60_000 });
     const loadMs = Date.now() - loadStart;
     const rendered = await page.locator('[data-testid="canvas-node"]').count();
-    const edgeCount = await page.locator(".react-flow__edge").count();
     await page.waitForTimeout(500);
+    // Zoomed in React Flow draws each edge; zoomed out they are paths in one SVG (components/canvas/lite-edges.tsx).
+    const edgeCount = await page.locator(".react-flow__edge, .lite-edge[d]").count();
 
+    if (tracePath) await browser.startTracing(page, { path: tracePath, screenshots: false, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute", "disabled-by-default-v8.cpu_profiler"] });
     const fitted = await measureDrag(page);
+    if (tracePath) {
+      await browser.stopTracing();
+      console.error(`[bench] trace of the whole-flow drag: ${path.relative(root, tracePath)}`);
+    }
     // The same drag zoomed in towards 100 %, the way people edit: only what is on screen renders.
     // Best effort: if the node cannot be found again after zooming, only the first figure is reported.
     let zoomed: Awaited<ReturnType<typeof measureDrag>> | null = null;
