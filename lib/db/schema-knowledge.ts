@@ -19,6 +19,9 @@ import { workspaces } from "./schema";
  *   with an exact scan, so results never depend on whether the index has caught up.
  * - `chunks.keywords` is `to_tsvector('simple', keywordDocument(text))`: Chinese is segmented in
  *   JavaScript (jieba + bigrams), since neither PGlite nor Debian's PostgreSQL has a Chinese parser.
+ *   `chunks.keyword_count` is its token count, BM25's document length; the other BM25 statistics
+ *   (chunks and average length per knowledge base, document frequencies) are computed at query
+ *   time over the searched knowledge base's visible chunks (lib/db/queries/keyword-search.ts).
  * - `knowledge_bases.content_version` is bumped by every change that affects retrieval; caches
  *   key on it.
  *
@@ -53,10 +56,12 @@ export interface RetrievalDefaults {
   topK: number;
   /** 0..1 on the fused scale (see lib/rag/fusion.ts); 0 = no threshold. */
   scoreThreshold: number;
-  weights: { vector: number; keyword: number };
+  /** Fusion weights chosen for this knowledge base; absent = the default for its embedder
+   *  (lib/rag/fusion.ts defaultFusionWeights). */
+  weights?: { vector: number; keyword: number };
 }
 
-export const defaultRetrieval: RetrievalDefaults = { mode: "hybrid", topK: 5, scoreThreshold: 0, weights: { vector: 1, keyword: 1 } };
+export const defaultRetrieval: RetrievalDefaults = { mode: "hybrid", topK: 5, scoreThreshold: 0 };
 
 /** Why a document failed, for the person who uploaded it. */
 export interface DocumentError {
@@ -137,6 +142,8 @@ export const chunks = pgTable(
     start: integer("start").notNull(),
     page: integer("page"),
     keywords: tsvector("keywords").notNull(),
+    /** Tokens in `keywords` (with repeats): the document length of BM25 (lib/rag/bm25.ts). */
+    keywordCount: integer("keyword_count").notNull().default(0),
     embedding: anyVector("embedding"),
     /** The dimension under which the chunk is in the HNSW index; NULL while it waits for it. */
     dims: integer("dims"),

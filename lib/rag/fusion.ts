@@ -13,6 +13,33 @@
 /** k = 60, the constant of the original paper and of most hybrid search engines. */
 export const RRF_K = 60;
 
+/** The offline embedder's model name (lib/providers/offline-embedder.ts), repeated here so this
+ *  module stays free of provider imports. */
+const OFFLINE_HASH_MODEL = "offline-hash-embedder";
+
+/**
+ * Vector weight (keyword = 1) when the vectors come from the offline hash embedder. Its vectors
+ * are hashed words, bigrams and trigrams: a weaker copy of what BM25 already sees. Measured on
+ * the eval sets' 300-character chunks (answer in top-1 chunk; BM25 alone → RRF with vector weight
+ * 1 / 0.3 / 0.1 / 0.015): CMRC 0.864 → 0.830 / 0.852 / 0.859 / 0.864, DRCD 0.945 → 0.819 / 0.867 /
+ * 0.908 / 0.945, SQuAD 0.639 → 0.582 / 0.607 / 0.625 / 0.639 (docs/benchmarks.md). RRF's k = 60
+ * makes neighbouring keyword ranks differ by only ~1/60², so any vector weight above ~1/60
+ * reorders them. At this weight the vector ranking only orders keyword
+ * ties and appends the chunks keyword search missed entirely (typos, inflections the stemmer
+ * does not know — the embedder's character trigrams still match them).
+ */
+export const OFFLINE_VECTOR_WEIGHT = 0.015;
+
+/**
+ * The fusion weights when neither the request nor the knowledge base sets them: equal for real
+ * embedding models; keyword-led when every vector comes from the offline hash embedder.
+ * @example defaultFusionWeights(["offline-hash-embedder"]) // { vector: 0.015, keyword: 1 }
+ */
+export function defaultFusionWeights(embeddingModels: string[]): { vector: number; keyword: number } {
+  const offlineOnly = embeddingModels.length > 0 && embeddingModels.every((m) => m === OFFLINE_HASH_MODEL);
+  return offlineOnly ? { vector: OFFLINE_VECTOR_WEIGHT, keyword: 1 } : { vector: 1, keyword: 1 };
+}
+
 /** One retriever's ranked list (best first) and its weight. */
 export interface RankedList {
   weight: number;

@@ -140,8 +140,8 @@ export function keywordDocument(text: string): string {
 }
 
 /**
- * Distinct query terms with the same normalisation as the index, for building a tsquery
- * (OR them for recall, rank with ts_rank or BM25).
+ * Distinct query terms with the same normalisation as the index: keyword search looks each one
+ * up in the GIN index and ranks by BM25 (lib/db/queries/keyword-search.ts).
  * @example keywordQuery("什么是向量数据库？") // ["向量", "数据库", "数据", "据库", …]
  */
 export function keywordQuery(text: string): string[] {

@@ -4,6 +4,7 @@ import { getKnowledgeBasesByIds } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase } from "@/lib/db/schema";
 import type { Embedder } from "@/lib/providers/types";
 import { EmbeddingCache } from "./embed-cache";
+import { defaultFusionWeights } from "./fusion";
 import { RetrievalCache } from "./retrieval-cache";
 import { searchKnowledgeBases, type RetrievedChunk, type SearchRequest } from "./search";
 
@@ -34,6 +35,7 @@ export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Pr
   if (cached) return cached;
 
   const queryEmbeddings: Record<string, number[]> = {};
+  const models: string[] = [];
   if ((request.mode ?? "hybrid") !== "keyword") {
     const byEmbedder = new Map<string, KnowledgeBase[]>();
     for (const kb of kbs.filter((k) => k.dimension)) {
@@ -43,6 +45,7 @@ export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Pr
     await Promise.all(
       [...byEmbedder.values()].map(async (group) => {
         const embedder = await deps.embedderFor(group[0]);
+        models.push(embedder.model);
         const [vector] = deps.embeddingCache
           ? await deps.embeddingCache.embed(embedder, [request.query], deps.signal)
           : await embedder.embed([request.query], deps.signal);
@@ -50,7 +53,10 @@ export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Pr
       }),
     );
   }
-  const hits = await searchKnowledgeBases(deps.db, { ...request, queryEmbeddings });
+  // The default weights follow the embedders actually used (a "default" provider may have fallen
+  // back to the offline one).
+  const weights = request.weights ?? (models.length ? defaultFusionWeights(models) : undefined);
+  const hits = await searchKnowledgeBases(deps.db, { ...request, weights, queryEmbeddings });
   deps.retrievalCache?.set(key, hits);
   return hits;
 }

@@ -3,17 +3,20 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { dbCall } from "@/lib/db/errors";
 import { vectorLiteral } from "@/lib/db/queries/chunk-vectors";
+import { searchChunksByKeywords } from "@/lib/db/queries/keyword-search";
 import { getKnowledgeBasesByIds } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase, RetrievalMode } from "@/lib/db/schema";
 import { keywordQuery } from "@/lib/rag/keywords";
 import type { DocumentChunk } from "@/nodes/ports";
-import { fuseRankings, similarityFromDistance } from "./fusion";
+import { defaultFusionWeights, fuseRankings, similarityFromDistance } from "./fusion";
 
 /**
  * Hybrid retrieval over one or more knowledge bases: vector search (pgvector HNSW, cosine) and
- * keyword search (tsvector + GIN over jieba/bigram/stemmed tokens), fused by weighted
- * reciprocal rank fusion. Knowledge bases sharing an embedder are searched in one SQL query
- * (`knowledge_base_id IN (…)`); different embedders run in parallel (Promise.all).
+ * keyword search (BM25 with per-knowledge-base statistics over the tsvector GIN index of
+ * jieba/bigram/stemmed tokens: lib/db/queries/keyword-search.ts), fused by weighted reciprocal
+ * rank fusion. Knowledge bases sharing an embedder are searched in one SQL query
+ * (`knowledge_base_id IN (…)`); different embedders run in parallel (Promise.all), alongside the
+ * one keyword query.
  *
  * Only chunks of documents whose status is "ready" and that are enabled are ever returned: a
  * document being ingested is invisible until its last chunk is stored.
@@ -31,6 +34,7 @@ export interface SearchRequest {
   /** 0..1 — see lib/rag/fusion.ts for the scale of each mode. */
   scoreThreshold?: number;
   mode?: RetrievalMode;
+  /** Fusion weights; default: lib/rag/fusion.ts defaultFusionWeights for the knowledge bases' embedders. */
   weights?: { vector: number; keyword: number };
   filter?: { documentIds?: string[]; tags?: string[] };
   /** Candidates each retriever contributes before fusion (default max(4·topK, 40)). */
@@ -51,7 +55,8 @@ export interface RetrievedChunk {
   metadata: Record<string, unknown>;
   /** Cosine similarity 0..1, or null when vector search did not return the chunk. */
   vectorScore: number | null;
-  /** ts_rank normalised to 0..1 (rank / (rank + 1)), or null when keywords did not match. */
+  /** BM25 over its knowledge base's ideal score for the query, 0..1 (lib/rag/bm25.ts), or null
+   *  when keywords did not match. */
   keywordScore: number | null;
   /** The score ranking and the threshold use (0..1): fused RRF in hybrid mode. */
   fusedScore: number;
@@ -72,16 +77,18 @@ interface Candidate {
  */
 export async function searchKnowledgeBases(db: Db, request: SearchRequest): Promise<RetrievedChunk[]> {
   const mode = request.mode ?? "hybrid";
-  const weights = request.weights ?? { vector: 1, keyword: 1 };
   const topK = Math.max(1, Math.floor(request.topK));
   const limit = Math.max(request.candidates ?? 0, topK * 4, 40);
   const kbs = await getKnowledgeBasesByIds(db, request.workspaceId, [...new Set(request.knowledgeBaseIds)]);
   if (kbs.length === 0 || !request.query.trim()) return [];
+  const weights = request.weights ?? defaultFusionWeights(kbs.map((kb) => kb.embeddingModel));
 
   const groups = mode === "keyword" ? [] : vectorGroups(kbs, request);
   const terms = mode === "vector" ? [] : keywordQuery(request.query);
   const [keywordHits, ...vectorHits] = await Promise.all([
-    terms.length ? keywordSearch(db, request, kbs, terms, limit) : Promise.resolve([]),
+    terms.length
+      ? searchChunksByKeywords(db, { workspaceId: request.workspaceId, knowledgeBases: kbs, terms, filter: request.filter, limit })
+      : Promise.resolve([]),
     ...groups.map((g) => vectorSearch(db, request, g.kbs, g.vector, limit)),
   ]);
   // Several embedders: their cosine similarities are merged into one vector ranking.
@@ -125,12 +132,11 @@ function vectorGroups(kbs: KnowledgeBase[], request: SearchRequest): Array<{ kbs
 }
 
 /**
- * The chunk filter shared by both retrievers: workspace, knowledge bases, enabled, ready
- * documents, filters. The documents part is `= ANY(ARRAY(subquery))` — an init plan evaluated
- * once — rather than `IN (subquery)`, which the planner turns into a join and then sorts every
- * chunk instead of walking the HNSW index in distance order; and it is wrapped in `IS TRUE` so
- * it stays a row filter, instead of a bitmap over every chunk of those documents ANDed with
- * the keyword index (measured: 2 ms of an 8 ms keyword query on 8.7k chunks).
+ * The chunk filter of vector search (keyword search has its own: lib/db/queries/keyword-search.ts):
+ * workspace, knowledge bases, enabled, ready documents, filters. The documents part is
+ * `= ANY(ARRAY(subquery))` — an init plan evaluated once — rather than `IN (subquery)`, which the
+ * planner turns into a join and then sorts every chunk instead of walking the HNSW index in
+ * distance order; and it is wrapped in `IS TRUE` so it stays a row filter.
  */
 function visible(request: SearchRequest, kbs: KnowledgeBase[]): SQL {
   const ids = sql.join(
@@ -179,24 +185,6 @@ export function vectorCandidatesSql(request: SearchRequest, kbs: KnowledgeBase[]
     UNION ALL
     (SELECT c.id, (c.embedding::vector(${d}) <=> ${q})::float8 AS distance FROM chunks c
       WHERE c.dims IS NULL AND c.embedding IS NOT NULL AND ${where} ORDER BY 2 LIMIT ${limit})`;
-}
-
-/**
- * Keyword search: the query's terms OR-ed into a tsquery, matched through the GIN index and
- * ranked by ts_rank (term frequency, normalised by document length and to 0..1). ts_rank_cd
- * (cover density) ranked no better on our fixtures and cost 3× as much (14 vs 5 ms per query
- * on 8.7k SQuAD chunks, PostgreSQL).
- */
-async function keywordSearch(db: Db, request: SearchRequest, kbs: KnowledgeBase[], terms: string[], limit: number): Promise<Candidate[]> {
-  const tsquery = terms.map((t) => `'${t.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`).join(" | ");
-  const rows = await dbCall("keywordSearch", () =>
-    db.execute<{ id: string; score: number }>(sql`
-      SELECT c.id, ts_rank(c.keywords, q, 1 | 32)::float8 AS score
-      FROM chunks c, to_tsquery('simple', ${tsquery}) q
-      WHERE c.keywords @@ q AND ${visible(request, kbs)}
-      ORDER BY score DESC, c.id LIMIT ${limit}`),
-  );
-  return rows.rows.map((r) => ({ id: r.id, score: Number(r.score) }));
 }
 
 type ChunkDetails = Omit<RetrievedChunk, "vectorScore" | "keywordScore" | "fusedScore" | "rank">;

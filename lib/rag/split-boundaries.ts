@@ -145,3 +145,13 @@ export function earliestCut(b: Boundaries, lo: number, hi: number): number {
   }
   return -1;
 }
+
+/**
+ * Whether `pos` is a cut of exactly this level.
+ * @example isCutOfLevel(findBoundaries("甲。\n\n乙"), Level.Paragraph, 2) // true
+ */
+export function isCutOfLevel(b: Boundaries, level: Level, pos: number): boolean {
+  const list = b.levels[level];
+  const k = lastAtMost(list, pos);
+  return k >= 0 && list[k] === pos;
+}

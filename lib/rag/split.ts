@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { defaultChunking, type ChunkDraft, type ChunkingSettings, type ParsedDocument } from "@/lib/rag/types";
-import { bestCut, cannotStartChunk, earliestCut, findBoundaries, skipWhitespace, type Boundaries } from "@/lib/rag/split-boundaries";
+import { bestCut, cannotStartChunk, earliestCut, findBoundaries, isCutOfLevel, Level, skipWhitespace, type Boundaries } from "@/lib/rag/split-boundaries";
 
 /**
  * Recursive size-and-overlap splitting that respects Chinese. Each chunk ends at the best
@@ -72,7 +72,10 @@ function splitRange(text: string, b: Boundaries, from: number, to: number, size:
     if (end >= to) break;
     prevEnd = end;
     let next = skipWhitespace(text, end, to);
-    if (overlap > 0) {
+    // A paragraph break is a clean cut: the next chunk starts with the new paragraph instead of
+    // carrying the previous one's last sentence over (it would also make that chunk belong to the
+    // wrong paragraph in citations and in the evaluation's passage attribution).
+    if (overlap > 0 && !isCutOfLevel(b, Level.Paragraph, end)) {
       const start = overlapStart(text, b, Math.max(pos + 1, end - overlap), end);
       if (start >= 0) next = start;
     }

@@ -95,6 +95,18 @@ describe("overlap", () => {
     }
   });
 
+  it("starts a chunk at a paragraph break without carrying the previous paragraph over", () => {
+    const paragraph = (n: number) => Array.from({ length: 6 }, (_, i) => `第${n}段第${i}句话。`).join("");
+    const text = [paragraph(1), paragraph(2), paragraph(3)].join("\n\n");
+    const settings = { ...defaultChunking, chunkSize: paragraph(1).length + 5, chunkOverlap: 20 };
+    const chunks = splitText(text, settings);
+    expectWellFormed(text, chunks, settings);
+    expect(chunks.map((c) => c.text)).toEqual([paragraph(1), paragraph(2), paragraph(3)]);
+    // Inside a paragraph the overlap stays.
+    const long = splitText(paragraph(1) + paragraph(2), { ...defaultChunking, chunkSize: 60, chunkOverlap: 20 });
+    expect(long[1].start).toBeLessThan(long[0].start + long[0].text.length);
+  });
+
   it("without overlap, chunks tile the text", () => {
     const text = "第一句。第二句！第三句？".repeat(50);
     const chunks = splitText(text, { ...defaultChunking, chunkSize: 50, chunkOverlap: 0 });
