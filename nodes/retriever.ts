@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MAX_TAGS, tagSchema } from "@/lib/document-tags";
 import { AppError } from "@/lib/errors";
 import { defineNode } from "./define";
-import { port, type DocumentChunk } from "./ports";
+import { passageText, port, type DocumentChunk } from "./ports";
 
 const config = z.object({
   knowledgeBaseIds: z
@@ -45,7 +45,7 @@ const config = z.object({
  * @example contextText([{ id: "c1", text: "年假十五天。", documentName: "员工手册.pdf" }]) // "[1] (员工手册.pdf) 年假十五天。"
  */
 export function contextText(documents: DocumentChunk[]): string {
-  return documents.map((doc, i) => `[${i + 1}]${doc.documentName ? ` (${doc.documentName})` : ""} ${doc.text}`).join("\n\n");
+  return documents.map((doc, i) => `[${i + 1}]${doc.documentName ? ` (${passageText(doc.documentName)})` : ""} ${passageText(doc.text)}`).join("\n\n");
 }
 
 /**

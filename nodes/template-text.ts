@@ -1,3 +1,4 @@
+import { documentsToText } from "./ports";
 /**
  * `{{variable}}` templates shared by the prompt, template and HTTP nodes.
  *
@@ -60,7 +61,7 @@ export function valueToText(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "";
-    if (isDocumentList(value)) return value.map((doc, index) => `[${index + 1}] ${doc.text}`).join("\n\n");
+    if (isDocumentList(value)) return documentsToText(value);
     if (isMessageList(value)) return value.map((message) => `${message.role}: ${message.content}`).join("\n");
   }
   try {

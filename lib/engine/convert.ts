@@ -1,4 +1,4 @@
-import type { DocumentChunk, PortKind } from "@/nodes/ports";
+import { documentsToText, type DocumentChunk, type PortKind } from "@/nodes/ports";
 
 /** Turns a value leaving one port kind into what the receiving port kind expects. */
 export type Converter = (value: unknown) => unknown;
@@ -7,14 +7,7 @@ function isChunkList(value: unknown): value is DocumentChunk[] {
   return Array.isArray(value) && value.every((item) => typeof item === "object" && item !== null && typeof (item as DocumentChunk).text === "string");
 }
 
-/**
- * Renders retrieved passages as the numbered context block prompts quote and answers cite:
- * "[1] first passage", a blank line, "[2] second passage"…
- * @example documentsToText([{ id: "a", text: "北京是首都。" }]) // "[1] 北京是首都。"
- */
-export function documentsToText(docs: readonly DocumentChunk[]): string {
-  return docs.map((doc, i) => `[${i + 1}] ${doc.text}`).join("\n\n");
-}
+export { documentsToText };
 
 function jsonToText(value: unknown): string {
   if (typeof value === "string") return value;
