@@ -4,6 +4,8 @@ import { env } from "@/lib/env";
 import { createDb, type DbHandle } from "./client";
 import { toDatabaseError } from "./errors";
 import { bootstrapOwnerFromEnv } from "@/lib/auth/bootstrap";
+import { pgvectorWarning } from "./pgvector-version";
+import { pgvectorVersion } from "./queries/health";
 import { markRunningRunsInterrupted } from "./queries/runs";
 
 export { createDb, type CreateDbOptions, type Db, type DbDriver, type DbHandle } from "./client";
@@ -28,6 +30,9 @@ async function open(): Promise<DbHandle> {
   }
   // Runs still "running" in the database belong to a process that died: say so in their trace.
   await markRunningRunsInterrupted(handle.db);
+  // C23: an old pgvector on the operator's server still works, but they should know.
+  const warning = pgvectorWarning(await pgvectorVersion(handle.db).catch(() => null));
+  if (warning) console.warn(`[db] ${warning}`);
   // The owner from TRELLIS_ADMIN_EMAIL / TRELLIS_ADMIN_PASSWORD, when nobody exists yet.
   await bootstrapOwnerFromEnv(handle.db);
   return handle;

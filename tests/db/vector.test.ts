@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { forEachDatabase } from "../support/db";
+import { atLeast, MIN_PGVECTOR, pgvectorWarning } from "@/lib/db/pgvector-version";
 
 forEachDatabase("schema and pgvector", (t) => {
   it("has the vector extension: distances between vectors are computed", async () => {
@@ -14,6 +15,19 @@ forEachDatabase("schema and pgvector", (t) => {
     const [{ extversion }] = await t.query<{ extversion: string }>("select extversion from pg_extension where extname = 'vector'");
     console.info(`[${t.driver}] pgvector extversion ${extversion}`);
     expect(extversion).toMatch(/^0\.\d+\.\d+$/);
+    // C23: the embedded default ships a fixed pgvector; a server's is the operator's, warned about when old.
+    if (t.driver === "pglite") expect(atLeast(extversion, MIN_PGVECTOR)).toBe(true);
+    else if (!atLeast(extversion, MIN_PGVECTOR)) console.warn(`[C23] ${pgvectorWarning(extversion)}`);
+  });
+
+  it("C23 compares pgvector versions numerically and warns below 0.8.2", () => {
+    expect(atLeast("0.8.2")).toBe(true);
+    expect(atLeast("0.8.10")).toBe(true);
+    expect(atLeast("0.10.0")).toBe(true);
+    expect(atLeast("0.8.1")).toBe(false);
+    expect(atLeast("0.7.4")).toBe(false);
+    expect(pgvectorWarning("0.8.0")).toMatch(/older than 0\.8\.2/);
+    expect(pgvectorWarning("0.8.7")).toBeNull();
   });
 
   it("supports a vector column with an HNSW index and nearest-neighbour order", async () => {

@@ -7,3 +7,9 @@ import { dbCall } from "../errors";
 export async function pingDatabase(db: Db): Promise<void> {
   await dbCall("pingDatabase", () => db.execute(sql`SELECT 1`));
 }
+
+/** The installed pgvector version ("0.8.0"), or null when the extension is missing. */
+export async function pgvectorVersion(db: Db): Promise<string | null> {
+  const result = await dbCall("pgvectorVersion", () => db.execute(sql`SELECT extversion FROM pg_extension WHERE extname = 'vector'`));
+  return (result.rows[0] as { extversion?: string } | undefined)?.extversion ?? null;
+}
