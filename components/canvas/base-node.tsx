@@ -82,8 +82,12 @@ const BareHandles = memo(function BareHandles({ nodeId, ports, side }: { nodeId:
   );
 });
 
-/** Real React Flow handles without rows or names: the zoomed-out node under the pointer, so a connection can start or end there. */
-const LiveHandles = memo(function LiveHandles({ ports, side }: { ports: PortMap; side: "in" | "out" }) {
+/**
+ * Real React Flow handles without rows or names: the zoomed-out node under the pointer, so a
+ * connection can start or end there. `connectable` is React Flow's `nodesConnectable` as the node
+ * receives it (false for a viewer): a custom node's handles do not read it themselves.
+ */
+const LiveHandles = memo(function LiveHandles({ ports, side, connectable }: { ports: PortMap; side: "in" | "out"; connectable: boolean }) {
   return (
     <>
       {stacked(ports).map(([name, spec]) => (
@@ -92,6 +96,7 @@ const LiveHandles = memo(function LiveHandles({ ports, side }: { ports: PortMap;
           type={side === "in" ? "target" : "source"}
           position={side === "in" ? Position.Left : Position.Right}
           id={name}
+          isConnectable={connectable}
           className="chandle"
           style={{ background: kindColors[spec.kind] }}
           data-testid={`handle-${side}-${name}`}
@@ -101,7 +106,7 @@ const LiveHandles = memo(function LiveHandles({ ports, side }: { ports: PortMap;
   );
 });
 
-const PortRows = memo(function PortRows({ ports, side, locale }: { ports: PortMap; side: "in" | "out"; locale: "en" | "zh" }) {
+const PortRows = memo(function PortRows({ ports, side, locale, connectable }: { ports: PortMap; side: "in" | "out"; locale: "en" | "zh"; connectable: boolean }) {
   return (
     <div className={`cnode-ports ${side}`}>
       {Object.entries(ports).map(([name, spec]) => (
@@ -110,6 +115,7 @@ const PortRows = memo(function PortRows({ ports, side, locale }: { ports: PortMa
             type={side === "in" ? "target" : "source"}
             position={side === "in" ? Position.Left : Position.Right}
             id={name}
+            isConnectable={connectable}
             className="chandle"
             style={{ background: kindColors[spec.kind] }}
             data-testid={`handle-${side}-${name}`}
@@ -138,10 +144,10 @@ export const BaseNode = memo(BaseNodeView, sameNode);
  * which changes on every frame of a drag and would re-render the node for nothing.
  */
 function sameNode(a: NodeProps<FlowCanvasNode>, b: NodeProps<FlowCanvasNode>): boolean {
-  return a.id === b.id && a.type === b.type && a.data === b.data && a.selected === b.selected;
+  return a.id === b.id && a.type === b.type && a.data === b.data && a.selected === b.selected && a.isConnectable === b.isConnectable;
 }
 
-function BaseNodeView({ id, type, data, selected }: NodeProps<FlowCanvasNode>) {
+function BaseNodeView({ id, type, data, selected, isConnectable }: NodeProps<FlowCanvasNode>) {
   const tag = useLocale();
   const locale = isLocale(tag) ? tag : "en";
   const t = useTranslations("canvas");
@@ -200,8 +206,8 @@ function BaseNodeView({ id, type, data, selected }: NodeProps<FlowCanvasNode>) {
         </div>
         {live ? (
           <>
-            <LiveHandles ports={ports.inputs} side="in" />
-            <LiveHandles ports={ports.outputs} side="out" />
+            <LiveHandles ports={ports.inputs} side="in" connectable={isConnectable} />
+            <LiveHandles ports={ports.outputs} side="out" connectable={isConnectable} />
           </>
         ) : (
           <>
@@ -222,8 +228,8 @@ function BaseNodeView({ id, type, data, selected }: NodeProps<FlowCanvasNode>) {
         {badges}
       </div>
       <div className="cnode-body">
-        <PortRows ports={ports.inputs} side="in" locale={locale} />
-        <PortRows ports={ports.outputs} side="out" locale={locale} />
+        <PortRows ports={ports.inputs} side="in" locale={locale} connectable={isConnectable} />
+        <PortRows ports={ports.outputs} side="out" locale={locale} connectable={isConnectable} />
       </div>
     </div>
   );

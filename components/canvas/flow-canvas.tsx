@@ -8,7 +8,7 @@ import { NOTE_TYPE, type CanvasEdge, type CanvasNode } from "@/lib/canvas/types"
 import { CompactContext, LiteEdges, zoomedOut } from "./lite-edges";
 import { canvasNodeTypes } from "./node-types";
 import { PALETTE_MIME } from "./palette";
-import { useCanvas, useCanvasStore } from "./store-context";
+import { useCanvas, useCanvasAbilities, useCanvasStore } from "./store-context";
 import { useShortcuts } from "./use-shortcuts";
 
 const SNAP: [number, number] = [16, 16];
@@ -42,6 +42,8 @@ function miniMapColor(node: CanvasNode): string {
  * keyboard shortcuts. Deleting goes through the store so it is one undo step. Zoomed out (below
  * 50 %) React Flow is given no edges: `LiteEdges` draws them all in one SVG, nodes are title bars
  * (`CompactContext`), and a connection dropped on a node goes to its first port that fits.
+ * For a viewer (`useCanvasAbilities`) nodes neither drag nor connect, drops are ignored and the
+ * keyboard only copies: they pan, zoom and select to read a node's settings.
  */
 export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => void }) {
   const store = useCanvasStore();
@@ -57,7 +59,8 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
   );
   const flow = useReactFlow();
   const flowStore = useStoreApi();
-  useShortcuts();
+  const abilities = useCanvasAbilities();
+  useShortcuts(abilities);
   const [fitted, setFitted] = useState(false);
   const onFitted = useCallback(() => setFitted(true), []);
   const compact = useStore(zoomedOut);
@@ -96,14 +99,14 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
   const onDrop = useCallback(
     (event: React.DragEvent) => {
       const type = event.dataTransfer.getData(PALETTE_MIME);
-      if (!type) return;
+      if (!type || !abilities.addNode) return;
       event.preventDefault();
       const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       const state = store.getState();
       if (type === NOTE_TYPE) state.addNote(position);
       else state.addNode(type, position);
     },
-    [flow, store],
+    [abilities, flow, store],
   );
 
   const onDragOver = useCallback((event: React.DragEvent) => {
@@ -135,6 +138,9 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
           onSelectionDragStop={endDrag}
           onNodeClick={onNodeClick}
           onPaneClick={onPaneClick}
+          nodesDraggable={abilities.move}
+          nodesConnectable={abilities.connect}
+          edgesReconnectable={abilities.connect}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
@@ -147,7 +153,8 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
         >
           <Background gap={16} size={1} />
           {showMiniMap ? <MiniMap pannable zoomable nodeColor={miniMapColor} /> : null}
-          <Controls />
+          {/* The lock button would switch dragging and connecting back on inside React Flow. */}
+          <Controls showInteractive={abilities.move} />
           {compact ? <LiteEdges edges={edges} /> : null}
           {fitted ? null : <FitOnce onFitted={onFitted} />}
         </ReactFlow>

@@ -1,7 +1,8 @@
 "use client";
 
+import { useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
-import { isShown, newName, newRow, type FieldSpec } from "@/lib/canvas/schema-form";
+import { isShown, newRow, typedEntry, withoutBlankEntry, type FieldSpec } from "@/lib/canvas/schema-form";
 import { isLocale, type Locale } from "@/lib/i18n/locale";
 import type { FieldErrors } from "./field-errors";
 import { KnowledgeBasePicker, ModelPicker, ProviderPicker } from "./pickers";
@@ -100,28 +101,9 @@ export function SchemaField({ field, value, path, ctx, onChange }: { field: Fiel
     case "knowledge-base":
       control = <KnowledgeBasePicker {...common} multiple={field.multiple === true} value={value} onChange={onChange} />;
       break;
-    case "string-list": {
-      const items = Array.isArray(value) ? (value as unknown[]) : [];
-      control = (
-        <div className="list-field" data-testid={`field-${path}`}>
-          {items.map((item, index) => (
-            <div className="list-row inline" key={index}>
-              <input aria-label={`${field.label[locale]} ${index + 1}`} aria-invalid={ctx.errors[`${path}.${index}`] ? true : undefined} value={typeof item === "string" ? item : ""} onChange={(e) => onChange(items.map((v, i) => (i === index ? e.target.value : v)))} />
-              <button type="button" className="ghost" onClick={() => onChange(items.filter((_, i) => i !== index))} disabled={items.length <= (field.minItems ?? 0)} aria-label={t("removeRow")}>
-                ×
-              </button>
-              <Errors messages={ctx.errors[`${path}.${index}`]} />
-            </div>
-          ))}
-          {items.length < (field.maxItems ?? Infinity) ? (
-            <button type="button" className="add-row" onClick={() => onChange([...items, newName(items)])}>
-              + {t("addRow")}
-            </button>
-          ) : null}
-        </div>
-      );
+    case "string-list":
+      control = <StringList field={field} items={Array.isArray(value) ? (value as unknown[]) : []} path={path} ctx={ctx} onChange={onChange} />;
       break;
-    }
     case "list": {
       const rows = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
       control = (
@@ -162,6 +144,58 @@ export function SchemaField({ field, value, path, ctx, onChange }: { field: Fiel
       {control}
       {field.help || bounds ? <p className="help">{[field.help?.[locale], bounds].filter(Boolean).join(" · ")}</p> : null}
       <Errors messages={errors} />
+    </div>
+  );
+}
+
+/**
+ * A list of strings (document tags, template input names). "+ add" opens an empty, focused row
+ * that is kept out of the settings until something is typed into it (`typedEntry`); a row left
+ * empty is dropped when the person leaves it (`withoutBlankEntry`). The new row has the key its
+ * entry gets once typed into, so the input (and its focus) stays put when it joins the list.
+ */
+function StringList({ field, items, path, ctx, onChange }: { field: FieldSpec; items: unknown[]; path: string; ctx: FieldContext; onChange: (next: unknown) => void }) {
+  const locale = useLang();
+  const t = useTranslations("settings");
+  const [adding, setAdding] = useState(false);
+  const minItems = field.minItems ?? 0;
+  const rows = adding ? [...items, ""] : items;
+  return (
+    <div className="list-field" data-testid={`field-${path}`}>
+      {rows.map((item, index) => {
+        const isNew = index === items.length;
+        const errors = ctx.errors[`${path}.${index}`];
+        return (
+          <div className="list-row inline" key={index} data-testid={isNew ? "new-row" : undefined}>
+            <input
+              aria-label={`${field.label[locale]} ${index + 1}`}
+              aria-invalid={errors ? true : undefined}
+              autoFocus={isNew}
+              value={typeof item === "string" ? item : ""}
+              onChange={(e) => {
+                const next = typedEntry(items, index, e.target.value);
+                if (!next) return;
+                onChange(next);
+                if (isNew) setAdding(false);
+              }}
+              onBlur={() => {
+                const next = isNew ? null : withoutBlankEntry(items, index, minItems);
+                if (isNew) setAdding(false);
+                else if (next) onChange(next);
+              }}
+            />
+            <button type="button" className="ghost" onClick={() => (isNew ? setAdding(false) : onChange(items.filter((_, i) => i !== index)))} disabled={!isNew && items.length <= minItems} aria-label={t("removeRow")}>
+              ×
+            </button>
+            <Errors messages={errors} />
+          </div>
+        );
+      })}
+      {!adding && items.length < (field.maxItems ?? Infinity) ? (
+        <button type="button" className="add-row" onClick={() => setAdding(true)} data-testid={`add-${path}`}>
+          + {t("addRow")}
+        </button>
+      ) : null}
     </div>
   );
 }

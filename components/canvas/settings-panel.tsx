@@ -11,7 +11,7 @@ import { getNodeDef } from "@/nodes";
 import { fieldErrors } from "./field-errors";
 import { RunNode } from "./run-node";
 import { FieldGroup } from "./schema-field";
-import { useCanvas, useCanvasStore } from "./store-context";
+import { useCanvas, useCanvasAbilities, useCanvasStore } from "./store-context";
 
 const NO_PROBLEMS: FlowProblem[] = [];
 
@@ -26,7 +26,10 @@ export function selectedNodeId(s: CanvasState): string | null {
   return found;
 }
 
-/** Settings of the selected node, generated from its type's zod schema. */
+/**
+ * Settings of the selected node, generated from its type's zod schema. A viewer sees the same
+ * form with every control disabled (one disabled fieldset), and can still run the node.
+ */
 export function SettingsPanel({ flowId }: { flowId: string }) {
   const t = useTranslations("settings");
   // Deferred: selecting a node by starting to drag it must not build its form in the same frame
@@ -41,6 +44,7 @@ function NodeSettings({ id, flowId }: { id: string; flowId: string }) {
   const tag = useLocale();
   const locale = isLocale(tag) ? tag : "en";
   const store = useCanvasStore();
+  const abilities = useCanvasAbilities();
   // Type and data only: a new object while the node is dragged would re-render the form every frame.
   const type = useCanvas((s) => s.nodes.find((n) => n.id === id)?.type);
   const data = useCanvas((s) => s.nodes.find((n) => n.id === id)?.data);
@@ -65,6 +69,7 @@ function NodeSettings({ id, flowId }: { id: string; flowId: string }) {
           value={label ?? ""}
           placeholder={def?.ui.label[locale] ?? type}
           aria-label={t("rename")}
+          disabled={!abilities.rename}
           onChange={(e) => store.getState().renameNode(id, e.target.value)}
           data-testid="rename-node"
         />
@@ -82,13 +87,15 @@ function NodeSettings({ id, flowId }: { id: string; flowId: string }) {
       {def ? (
         <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
           {fields.length ? null : <p className="muted small">{t("noSettings")}</p>}
-          <FieldGroup
-            fields={fields}
-            value={config}
-            path=""
-            ctx={{ nodeId: id, errors, root: config, templated: typeof def.inputs === "function" }}
-            onChange={(key, next) => store.getState().updateNodeConfig(id, { [key]: next })}
-          />
+          <fieldset className="settings-fields" disabled={!abilities.editSettings} data-testid="settings-fields">
+            <FieldGroup
+              fields={fields}
+              value={config}
+              path=""
+              ctx={{ nodeId: id, errors, root: config, templated: typeof def.inputs === "function" }}
+              onChange={(key, next) => store.getState().updateNodeConfig(id, { [key]: next })}
+            />
+          </fieldset>
         </form>
       ) : null}
       {def ? <RunNode flowId={flowId} nodeId={id} type={type} config={config} /> : null}

@@ -10,7 +10,7 @@ import { validateFlow } from "@/lib/flow/validate";
 import { isLocale } from "@/lib/i18n/locale";
 import { nodeRegistry } from "@/nodes";
 import { downloadJson, fileNameFor } from "./download";
-import { useCanvas, useCanvasStore } from "./store-context";
+import { useCanvas, useCanvasAbilities, useCanvasStore } from "./store-context";
 import type { SaveStatus } from "./use-autosave";
 
 function SaveState({ status }: { status: SaveStatus }) {
@@ -24,9 +24,21 @@ function SaveState({ status }: { status: SaveStatus }) {
   );
 }
 
+/** In place of the save state for someone who may not edit: nothing is saved, and the title says why. */
+function ViewOnlyBadge() {
+  const t = useTranslations("canvas");
+  const roles = useTranslations("roles");
+  return (
+    <span className="view-only-badge" title={roles("viewOnly")} data-testid="view-only-badge">
+      {t("viewOnly")}
+    </span>
+  );
+}
+
 /**
  * The studio's top bar: flow name, save state, undo/redo, auto-layout, fit, import/export and
- * the link to the version history.
+ * the link to the version history. A viewer sees a "View only" badge instead of the save state,
+ * and only fit, export and versions.
  */
 export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; name: string; status: SaveStatus; onMessage: (m: { kind: "ok" | "error"; text: string; details?: string[] }) => void }) {
   const t = useTranslations("canvas");
@@ -34,6 +46,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
   const locale = isLocale(tag) ? tag : "en";
   const store = useCanvasStore();
   const flow = useReactFlow();
+  const abilities = useCanvasAbilities();
   const canUndo = useCanvas((s) => s.past.length > 0);
   const canRedo = useCanvas((s) => s.future.length > 0);
   const file = useRef<HTMLInputElement>(null);
@@ -78,24 +91,34 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
       <h1 className="studio-title" data-testid="flow-name">
         {name}
       </h1>
-      <SaveState status={status} />
+      {abilities.edit ? <SaveState status={status} /> : <ViewOnlyBadge />}
       <span className="spacer" />
-      <button type="button" onClick={() => store.getState().undo()} disabled={!canUndo} title={t("undoHint")} data-testid="undo">
-        {t("undo")}
-      </button>
-      <button type="button" onClick={() => store.getState().redo()} disabled={!canRedo} title={t("redoHint")} data-testid="redo">
-        {t("redo")}
-      </button>
-      <button type="button" onClick={autoLayout} disabled={laying} data-testid="auto-layout">
-        {t("autoLayout")}
-      </button>
+      {abilities.undo ? (
+        <button type="button" onClick={() => store.getState().undo()} disabled={!canUndo} title={t("undoHint")} data-testid="undo">
+          {t("undo")}
+        </button>
+      ) : null}
+      {abilities.redo ? (
+        <button type="button" onClick={() => store.getState().redo()} disabled={!canRedo} title={t("redoHint")} data-testid="redo">
+          {t("redo")}
+        </button>
+      ) : null}
+      {abilities.autoLayout ? (
+        <button type="button" onClick={autoLayout} disabled={laying} data-testid="auto-layout">
+          {t("autoLayout")}
+        </button>
+      ) : null}
       <button type="button" onClick={() => void flow.fitView({ padding: 0.2, duration: 300 })}>
         {t("fitView")}
       </button>
-      <button type="button" onClick={() => file.current?.click()} data-testid="import">
-        {t("import")}
-      </button>
-      <input ref={file} type="file" accept="application/json,.json" hidden data-testid="import-file" onChange={(e) => (void importFile(e.target.files?.[0]), (e.target.value = ""))} />
+      {abilities.import ? (
+        <>
+          <button type="button" onClick={() => file.current?.click()} data-testid="import">
+            {t("import")}
+          </button>
+          <input ref={file} type="file" accept="application/json,.json" hidden data-testid="import-file" onChange={(e) => (void importFile(e.target.files?.[0]), (e.target.value = ""))} />
+        </>
+      ) : null}
       <button type="button" onClick={() => downloadJson(fileNameFor(name), toDocument(store.getState().nodes, store.getState().edges))} data-testid="export">
         {t("export")}
       </button>

@@ -29,10 +29,12 @@ export interface Autosave {
 /**
  * Saves the canvas ~800 ms after the last change with PATCH + expectedRevision. An invalid flow
  * is not sent (the server would refuse it) and stays editable; a stale revision (409) stops
- * autosave and reports a conflict rather than overwriting another tab's work.
+ * autosave and reports a conflict rather than overwriting another tab's work. With `readOnly`
+ * (a viewer) nothing is ever sent: `saveNow` only answers whether the canvas still is what the
+ * server holds, which a read-only store keeps true.
  * @example const { status, saveNow } = useAutosave(flow.id, flow.revision, locale);
  */
-export function useAutosave(flowId: string, initialRevision: number, locale: Locale): Autosave {
+export function useAutosave(flowId: string, initialRevision: number, locale: Locale, { readOnly = false }: { readOnly?: boolean } = {}): Autosave {
   const store = useCanvasStore();
   const changeCount = useCanvas((s) => s.changeCount);
   const [status, setStatus] = useState<SaveStatus>({ kind: "saved" });
@@ -48,6 +50,7 @@ export function useAutosave(flowId: string, initialRevision: number, locale: Loc
     if (inflight.current) await inflight.current;
     const { nodes, edges, changeCount: count } = store.getState();
     if (count === savedCount.current) return true;
+    if (readOnly) return false;
     const doc = toDocument(nodes, edges);
     const local = validateFlow(doc, nodeRegistry, locale);
     if (!local.ok) {
@@ -93,23 +96,23 @@ export function useAutosave(flowId: string, initialRevision: number, locale: Loc
     } finally {
       inflight.current = null;
     }
-  }, [flowId, locale, store]);
+  }, [flowId, locale, readOnly, store]);
 
   useEffect(() => {
-    if (changeCount === savedCount.current || conflict.current) return;
+    if (readOnly || changeCount === savedCount.current || conflict.current) return;
     setStatus((s) => (s.kind === "saving" ? s : { kind: "dirty" }));
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void save(), DEBOUNCE_MS);
     return () => clearTimeout(timer.current);
-  }, [changeCount, save]);
+  }, [changeCount, readOnly, save]);
 
   useEffect(() => {
     const warn = (event: BeforeUnloadEvent) => {
-      if (store.getState().changeCount !== savedCount.current) event.preventDefault();
+      if (!readOnly && store.getState().changeCount !== savedCount.current) event.preventDefault();
     };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
-  }, [store]);
+  }, [readOnly, store]);
 
   const saveNow = useCallback(async () => {
     clearTimeout(timer.current);

@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect } from "react";
+import type { CanvasAbilities } from "@/lib/canvas/abilities";
+import { shortcutAction } from "@/lib/canvas/shortcuts";
 import { useCanvasStore } from "./store-context";
 
 function isTyping(target: EventTarget | null): boolean {
@@ -9,28 +11,28 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
- * The canvas keyboard: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, Ctrl/Cmd+C/V/D copy,
- * paste, duplicate, Delete/Backspace delete. Keys typed into a field stay the field's own.
+ * The canvas keyboard (keys in `shortcutAction`). Keys typed into a field stay the field's own;
+ * an action the person may not take (a viewer's paste, undo or delete) is left alone, so the
+ * browser's default happens and the flow does not change.
  */
-export function useShortcuts(): void {
+export function useShortcuts(abilities: CanvasAbilities): void {
   const store = useCanvasStore();
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (isTyping(event.target)) return;
+      const action = shortcutAction(event);
+      if (!action || !abilities[action]) return;
       const state = store.getState();
-      const mod = event.ctrlKey || event.metaKey;
-      const key = event.key.toLowerCase();
       let handled = true;
-      if (mod && key === "z" && !event.shiftKey) state.undo();
-      else if ((mod && key === "z" && event.shiftKey) || (event.ctrlKey && key === "y")) state.redo();
-      else if (mod && key === "c") handled = state.copySelection() > 0;
-      else if (mod && key === "v") state.paste();
-      else if (mod && key === "d") state.duplicateSelection();
-      else if (!mod && (event.key === "Delete" || event.key === "Backspace")) state.deleteSelection();
-      else handled = false;
+      if (action === "undo") state.undo();
+      else if (action === "redo") state.redo();
+      else if (action === "copy") handled = state.copySelection() > 0;
+      else if (action === "paste") state.paste();
+      else if (action === "duplicate") state.duplicateSelection();
+      else state.deleteSelection();
       if (handled) event.preventDefault();
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [store]);
+  }, [store, abilities]);
 }

@@ -165,12 +165,28 @@ export function newRow(field: FieldSpec, existing: readonly unknown[]): Record<s
 }
 
 /**
- * A new entry for a list of names (template inputs): the next free letter, then `v<n>`.
- * @example newName(["a", "b"]) // "c"
+ * A list of strings after the person types into its row `index`. The row at `items.length` is
+ * the empty one "+ add" opens: it joins the list only once something is typed, so an untouched
+ * new row is never saved (a placeholder value would be, and searched for). Null: nothing changes.
+ * @example typedEntry(["合同"], 1, "") // null
+ * @example typedEntry(["合同"], 1, "人") // ["合同", "人"]
  */
-export function newName(existing: readonly unknown[]): string {
-  for (const letter of "abcdefghijklmnopqrstuvwxyz") if (!existing.includes(letter)) return letter;
-  return unusedName("v", existing);
+export function typedEntry(items: readonly unknown[], index: number, text: string): unknown[] | null {
+  if (index === items.length) return text === "" ? null : [...items, text];
+  if (index < 0 || index > items.length) return null;
+  return items.map((item, i) => (i === index ? text : item));
+}
+
+/**
+ * A list of strings once the person leaves row `index`: a row left empty (or blank) is dropped,
+ * so it is saved as nothing, unless the list would fall below `minItems` (then the checklist says
+ * the row needs a value). Null: nothing changes.
+ * @example withoutBlankEntry(["合同", " "], 1, 0) // ["合同"]
+ */
+export function withoutBlankEntry(items: readonly unknown[], index: number, minItems = 0): unknown[] | null {
+  const item = items[index];
+  if (typeof item !== "string" || item.trim() !== "" || items.length <= minItems) return null;
+  return items.filter((_, i) => i !== index);
 }
 
 function unusedName(prefix: string, existing: readonly unknown[]): string {

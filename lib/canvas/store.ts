@@ -41,6 +41,7 @@ export interface CanvasState {
   /** Adds an edge when `checkConnection` allows it; otherwise records why not in `notice`. */
   onConnect(connection: Connection): boolean;
   refuse(reason: RefusalReason): void;
+  /** The new node's id ("" on a read-only canvas, which adds nothing). */
   addNode(type: string, position: { x: number; y: number }): string;
   addNote(position: { x: number; y: number }, text?: string): string;
   updateNodeConfig(id: string, patch: Record<string, unknown>): void;
@@ -68,6 +69,18 @@ export interface CanvasState {
 
 export type CanvasStore = StoreApi<CanvasState>;
 
+export interface CanvasStoreOptions {
+  /**
+   * A viewer's canvas: every action that would change the flow does nothing, so `changeCount`
+   * never moves and autosave has nothing to send. Selecting, measuring, copying, problems and
+   * run traces still work.
+   */
+  readOnly?: boolean;
+}
+
+/** React Flow changes a read-only canvas still takes: what is selected, and measured sizes. */
+const VIEW_NODE_CHANGES = new Set<NodeChange["type"]>(["select", "dimensions"]);
+
 function snapshot(state: Pick<CanvasState, "nodes" | "edges">): GraphSnapshot {
   return { nodes: state.nodes, edges: state.edges };
 }
@@ -80,8 +93,10 @@ function snapshot(state: Pick<CanvasState, "nodes" | "edges">): GraphSnapshot {
  * const store = createCanvasStore(flow.graph);
  * store.getState().addNode("llm", { x: 0, y: 0 });
  * store.getState().undo();
+ * createCanvasStore(flow.graph, { readOnly: true }).getState().addNode("llm", { x: 0, y: 0 }); // "" (nothing added)
  */
-export function createCanvasStore(doc: FlowDocument): CanvasStore {
+export function createCanvasStore(doc: FlowDocument, options: CanvasStoreOptions = {}): CanvasStore {
+  const locked = options.readOnly === true;
   return createStore<CanvasState>()((set, get) => {
     /** Records the graph before a change, unless this edit continues the previous one (`tag`). */
     const record = (tag?: string) => {
@@ -93,6 +108,7 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
       set({ past: [...past, snapshot(get())].slice(-HISTORY_LIMIT), future: [] });
     };
     const change = (patch: Partial<CanvasState>, tag?: string) => {
+      if (locked) return;
       record(tag);
       set({ ...patch, changeCount: get().changeCount + 1 });
     };
@@ -114,6 +130,7 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
       lastEdit: null,
 
       onNodesChange(changes) {
+        if (locked) changes = changes.filter((c) => VIEW_NODE_CHANGES.has(c.type));
         const removals = changes.filter((c) => c.type === "remove").map((c) => c.id);
         const rest = changes.filter((c) => c.type !== "remove");
         if (removals.length) get().deleteElements(removals, []);
@@ -123,12 +140,14 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
         set({ nodes: applyNodeChanges(rest, get().nodes), ...(moved ? { changeCount: get().changeCount + 1 } : {}) });
       },
       onEdgesChange(changes) {
+        if (locked) changes = changes.filter((c) => c.type === "select");
         const removals = changes.filter((c) => c.type === "remove").map((c) => c.id);
         const rest = changes.filter((c) => c.type !== "remove");
         if (removals.length) get().deleteElements([], removals);
         if (rest.length) set({ edges: applyEdgeChanges(rest, get().edges) });
       },
       onConnect(connection) {
+        if (locked) return false;
         const { nodes, edges } = get();
         const check = checkConnection(nodes, edges, connection);
         if (!check.ok) {
@@ -146,6 +165,7 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
         set({ notice: { reason, at: Date.now() } });
       },
       addNode(type, position) {
+        if (locked) return "";
         const def = getNodeDef(type);
         if (!def) throw new Error(`unknown node type ${type}`);
         const id = freshId(type, takenIds());
@@ -154,6 +174,7 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
         return id;
       },
       addNote(position, text = "") {
+        if (locked) return "";
         const id = freshId("note", takenIds());
         const note: CanvasNode = { id, type: NOTE_TYPE, position, data: { text }, width: 220, height: 140 };
         change({ nodes: [...get().nodes, note] });
@@ -196,7 +217,7 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
       },
       paste(offset = { x: 40, y: 40 }) {
         const { clipboard, nodes, edges } = get();
-        if (!clipboard?.nodes.length) return;
+        if (locked || !clipboard?.nodes.length) return;
         const copy = pasted(clipboard, takenIds(), new Set(edges.map((e) => e.id)), offset);
         change({ nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...copy.nodes], edges: [...edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...copy.edges] });
         // A second paste lands further along instead of exactly on top of the first.
@@ -213,7 +234,7 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
         change({ nodes });
       },
       beginDrag() {
-        if (!get().dragOrigin) set({ dragOrigin: snapshot(get()) });
+        if (!locked && !get().dragOrigin) set({ dragOrigin: snapshot(get()) });
       },
       endDrag() {
         const origin = get().dragOrigin;
@@ -228,13 +249,13 @@ export function createCanvasStore(doc: FlowDocument): CanvasStore {
       },
       undo() {
         const { past, future } = get();
-        if (!past.length) return;
+        if (locked || !past.length) return;
         const previous = past[past.length - 1];
         set({ ...previous, past: past.slice(0, -1), future: [snapshot(get()), ...future], lastEdit: null, changeCount: get().changeCount + 1 });
       },
       redo() {
         const { past, future } = get();
-        if (!future.length) return;
+        if (locked || !future.length) return;
         const [next, ...rest] = future;
         set({ ...next, past: [...past, snapshot(get())], future: rest, lastEdit: null, changeCount: get().changeCount + 1 });
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveFields, initialConfig, isShown, newName, newRow } from "@/lib/canvas/schema-form";
+import { deriveFields, initialConfig, isShown, newRow, typedEntry, withoutBlankEntry } from "@/lib/canvas/schema-form";
 import { nodeRegistry } from "@/nodes";
 
 const byKey = (type: keyof typeof nodeRegistry) => Object.fromEntries(deriveFields(nodeRegistry[type].config).map((f) => [f.key, f]));
@@ -64,7 +64,42 @@ describe("settings forms derived from the real node schemas", () => {
     expect(row.rules).toEqual([{ path: "", operator: "equals", value: "" }]);
     const config = { branches: [...(nodeRegistry.condition.config.parse({}).branches), row] };
     expect(nodeRegistry.condition.config.safeParse(config).success).toBe(true);
-    expect(newName(["a", "b"])).toBe("c");
+  });
+});
+
+describe("string lists (the retriever's document tags, template input names)", () => {
+  const retriever = () => nodeRegistry.retriever.config.parse({ knowledgeBaseIds: ["kb1"] });
+
+  it("are string-list fields on the retriever and the template node", () => {
+    expect(byKey("retriever").tags).toMatchObject({ kind: "string-list", defaultValue: [] });
+    expect(byKey("template").inputs).toMatchObject({ kind: "string-list", minItems: 1 });
+  });
+
+  it("keep a new row out of the settings until something is typed into it", () => {
+    const tags = retriever().tags;
+    // "+ add" then leaving the row empty: the settings never change (no placeholder tag is saved).
+    expect(typedEntry(tags, tags.length, "")).toBeNull();
+    const typed = typedEntry(tags, tags.length, "人");
+    expect(typed).toEqual(["人"]);
+    expect(typedEntry(typed!, 1, "事")).toEqual(["人", "事"]);
+    expect(typedEntry(["人", "事"], 0, "人事")).toEqual(["人事", "事"]);
+    expect(nodeRegistry.retriever.config.safeParse({ ...retriever(), tags: typedEntry(["人事"], 1, "2024") }).success).toBe(true);
+  });
+
+  it("drop a row left empty or blank, but not below the list's minimum", () => {
+    expect(withoutBlankEntry(["合同", ""], 1)).toEqual(["合同"]);
+    expect(withoutBlankEntry(["", "合同"], 0)).toEqual(["合同"]);
+    expect(withoutBlankEntry(["合同", "  "], 1)).toEqual(["合同"]);
+    expect(withoutBlankEntry(["合同", "人事"], 1)).toBeNull();
+    // A template needs one input: its last row stays, and the checklist asks for a name.
+    expect(withoutBlankEntry([""], 0, byKey("template").inputs.minItems)).toBeNull();
+    // A tag typed then erased is saved as nothing, and the flow is valid again.
+    const erasing = typedEntry(["合同", "人"], 1, "");
+    expect(erasing).toEqual(["合同", ""]);
+    const erased = withoutBlankEntry(erasing!, 1);
+    expect(erased).toEqual(["合同"]);
+    expect(nodeRegistry.retriever.config.safeParse({ ...retriever(), tags: erased }).success).toBe(true);
+    expect(nodeRegistry.retriever.config.safeParse({ ...retriever(), tags: ["合同", ""] }).success).toBe(false);
   });
 });
 

@@ -26,33 +26,34 @@ function refusalText(reason: RefusalReason, messages: typeof en): string {
   return c.refused[reason.code];
 }
 
-describe("undo and redo restore the exact graph", () => {
-  type Case = { name: string; setup?: (s: CanvasStore) => void; act: (s: CanvasStore) => void };
-  const cases: Case[] = [
-    { name: "add a node", act: (s) => void s.getState().addNode("template", { x: 10, y: 20 }) },
-    { name: "add a sticky note", act: (s) => void s.getState().addNote({ x: 0, y: 300 }, "remember the refund policy") },
-    {
-      name: "move (one step per drag, however many frames)",
-      act: (s) => {
-        s.getState().beginDrag();
-        for (let x = 1; x <= 30; x++) s.getState().onNodesChange([{ type: "position", id: "llm", position: { x: 560 + x * 5, y: 80 }, dragging: true }]);
-        s.getState().onNodesChange([{ type: "position", id: "llm", position: { x: 710, y: 80 }, dragging: false }]);
-        s.getState().endDrag();
-      },
+type Case = { name: string; setup?: (s: CanvasStore) => void; act: (s: CanvasStore) => void };
+/** Every kind of edit the canvas makes, each one undo step. */
+const edits: Case[] = [
+  { name: "add a node", act: (s) => void s.getState().addNode("template", { x: 10, y: 20 }) },
+  { name: "add a sticky note", act: (s) => void s.getState().addNote({ x: 0, y: 300 }, "remember the refund policy") },
+  {
+    name: "move (one step per drag, however many frames)",
+    act: (s) => {
+      s.getState().beginDrag();
+      for (let x = 1; x <= 30; x++) s.getState().onNodesChange([{ type: "position", id: "llm", position: { x: 560 + x * 5, y: 80 }, dragging: true }]);
+      s.getState().onNodesChange([{ type: "position", id: "llm", position: { x: 710, y: 80 }, dragging: false }]);
+      s.getState().endDrag();
     },
-    {
-      name: "connect",
-      setup: (s) => s.getState().deleteElements([], ["e-llm-citations"]),
-      act: (s) => void s.getState().onConnect({ source: "llm", sourceHandle: "citations", target: "answer", targetHandle: "citations" }),
-    },
-    { name: "delete a node (and its edges)", act: (s) => (select(s, ["prompt"]), s.getState().deleteSelection()) },
-    { name: "edit a setting", act: (s) => s.getState().updateNodeConfig("llm", { temperature: 0.1 }) },
-    { name: "rename", act: (s) => s.getState().renameNode("llm", "Qwen 回答") },
-    { name: "paste", act: (s) => (select(s, ["prompt", "llm"]), s.getState().copySelection(), s.getState().paste()) },
-    { name: "auto-layout positions", act: (s) => s.getState().setPositions({ start: { x: 0, y: 0 }, answer: { x: 900, y: 0 } }) },
-  ];
+  },
+  {
+    name: "connect",
+    setup: (s) => s.getState().deleteElements([], ["e-llm-citations"]),
+    act: (s) => void s.getState().onConnect({ source: "llm", sourceHandle: "citations", target: "answer", targetHandle: "citations" }),
+  },
+  { name: "delete a node (and its edges)", act: (s) => (select(s, ["prompt"]), s.getState().deleteSelection()) },
+  { name: "edit a setting", act: (s) => s.getState().updateNodeConfig("llm", { temperature: 0.1 }) },
+  { name: "rename", act: (s) => s.getState().renameNode("llm", "Qwen 回答") },
+  { name: "paste", act: (s) => (select(s, ["prompt", "llm"]), s.getState().copySelection(), s.getState().paste()) },
+  { name: "auto-layout positions", act: (s) => s.getState().setPositions({ start: { x: 0, y: 0 }, answer: { x: 900, y: 0 } }) },
+];
 
-  it.each(cases)("$name", ({ setup, act }) => {
+describe("undo and redo restore the exact graph", () => {
+  it.each(edits)("$name", ({ setup, act }) => {
     const store = createCanvasStore(starter());
     setup?.(store);
     const before = doc(store);
@@ -83,6 +84,60 @@ describe("undo and redo restore the exact graph", () => {
     store.getState().renameNode("start", "Begin");
     store.getState().redo();
     expect(doc(store).nodes.map((n) => n.type)).not.toContain("template");
+  });
+});
+
+describe("a viewer's read-only canvas", () => {
+  /** The edits a viewer could still trigger without the studio's controls: React Flow's own changes, the keyboard, an import. */
+  const viewerAttempts: Case[] = [
+    ...edits,
+    { name: "delete through React Flow's remove change", act: (s) => s.getState().onNodesChange([{ type: "remove", id: "llm" }]) },
+    { name: "remove an edge through React Flow", act: (s) => s.getState().onEdgesChange([{ type: "remove", id: "e-llm-citations" }]) },
+    { name: "move without a drag (arrow keys)", act: (s) => s.getState().onNodesChange([{ type: "position", id: "llm", position: { x: 999, y: 999 }, dragging: false }]) },
+    { name: "duplicate", act: (s) => (select(s, ["llm"]), s.getState().duplicateSelection()) },
+    { name: "import", act: (s) => s.getState().replaceDocument({ ...starter(), nodes: starter().nodes.slice(0, 1), edges: [] }) },
+    {
+      name: "type into a sticky note",
+      setup: (s) => void s.getState().addNote({ x: 0, y: 300 }, "read me"),
+      act: (s) => s.getState().updateNote(s.getState().nodes.find((n) => n.type === "note")!.id, "changed"),
+    },
+    { name: "undo and redo", act: (s) => (s.getState().undo(), s.getState().redo()) },
+  ];
+
+  /** The flow as saved (prepared by an editor), opened by a viewer. */
+  function opened(setup?: (s: CanvasStore) => void): CanvasStore {
+    const editor = createCanvasStore(starter());
+    setup?.(editor);
+    return createCanvasStore(doc(editor), { readOnly: true });
+  }
+
+  it.each(viewerAttempts)("ignores: $name", ({ setup, act }) => {
+    const store = opened(setup);
+    const before = doc(store);
+    act(store);
+    expect(doc(store)).toEqual(before);
+    // Nothing for autosave to send, and nothing to undo.
+    expect(store.getState().changeCount).toBe(0);
+    expect(store.getState().past).toEqual([]);
+  });
+
+  it("still selects, measures, copies and shows a run's trace", () => {
+    const store = opened();
+    store.getState().onNodesChange([
+      { type: "select", id: "llm", selected: true },
+      { type: "dimensions", id: "llm", dimensions: { width: 240, height: 120 } },
+    ]);
+    const llm = store.getState().nodes.find((n) => n.id === "llm");
+    expect(llm?.selected).toBe(true);
+    expect(llm?.measured).toEqual({ width: 240, height: 120 });
+    store.getState().onEdgesChange([{ type: "select", id: "e-llm-citations", selected: true }]);
+    expect(store.getState().edges.find((e) => e.id === "e-llm-citations")?.selected).toBe(true);
+    expect(store.getState().copySelection()).toBe(1);
+    store.getState().selectNode("answer");
+    expect(store.getState().highlighted).toBe("answer");
+    store.getState().applyRunEvent({ type: "node-started", at: 0, nodeId: "llm", nodeType: "llm", inputs: {} });
+    expect(store.getState().trace.map((step) => [step.nodeId, step.status])).toEqual([["llm", "running"]]);
+    expect(store.getState().changeCount).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useLocale, useTranslations } from "next-intl";
 import { Checklist } from "@/components/canvas/checklist";
@@ -10,10 +10,12 @@ import { FlowCanvas } from "@/components/canvas/flow-canvas";
 import { Palette } from "@/components/canvas/palette";
 import { RefusalToast } from "@/components/canvas/refusal-toast";
 import { SettingsPanel } from "@/components/canvas/settings-panel";
-import { CanvasStoreProvider, useCanvas, useCanvasStore } from "@/components/canvas/store-context";
+import { CanvasStoreProvider, useCanvas, useCanvasAbilities, useCanvasStore } from "@/components/canvas/store-context";
 import { Toolbar } from "@/components/canvas/toolbar";
 import { useAutosave } from "@/components/canvas/use-autosave";
 import { useLiveValidation } from "@/components/canvas/use-validation";
+import { useRole } from "@/components/role-context";
+import { canvasAbilities } from "@/lib/canvas/abilities";
 import { toDocument } from "@/lib/canvas/convert";
 import { isNote } from "@/lib/canvas/types";
 import type { FlowDocument } from "@/lib/flow/schema";
@@ -31,10 +33,17 @@ export interface StudioFlow {
 type Tab = "settings" | "checklist" | "test";
 type Message = { kind: "ok" | "error"; text: string; details?: string[] };
 
-/** The flow studio: palette, canvas, and a side panel with settings, checklist and the test chat. */
+/**
+ * The flow studio: palette, canvas, and a side panel with settings, checklist and the test chat.
+ * The role is read here, once: a viewer gets a read-only canvas (no palette, dragging, connecting,
+ * deleting or settings edits, and nothing is ever saved) but keeps the checklist, the test chat,
+ * "run this node", export and the versions page.
+ */
 export function Studio({ flow }: { flow: StudioFlow }) {
+  const role = useRole();
+  const abilities = useMemo(() => canvasAbilities(role), [role]);
   return (
-    <CanvasStoreProvider initial={flow.graph}>
+    <CanvasStoreProvider initial={flow.graph} abilities={abilities}>
       <ReactFlowProvider>
         <StudioLayout flow={flow} />
       </ReactFlowProvider>
@@ -49,10 +58,11 @@ function StudioLayout({ flow }: { flow: StudioFlow }) {
   const locale = isLocale(tag) ? tag : "en";
   const store = useCanvasStore();
   const reactFlow = useReactFlow();
+  const abilities = useCanvasAbilities();
   const [tab, setTab] = useState<Tab>("test");
   const [message, setMessage] = useState<Message | null>(null);
   useLiveValidation(locale);
-  const save = useAutosave(flow.id, flow.revision, locale);
+  const save = useAutosave(flow.id, flow.revision, locale, { readOnly: !abilities.edit });
   const problemCount = useCanvas((s) => s.problems.length);
 
   const nameOf = useCallback(
@@ -85,7 +95,7 @@ function StudioLayout({ flow }: { flow: StudioFlow }) {
   ];
 
   return (
-    <div className="studio" data-testid="studio">
+    <div className={abilities.edit ? "studio" : "studio view-only"} data-testid="studio">
       <Toolbar flowId={flow.id} name={flow.name} status={save.status} onMessage={setMessage} />
       {save.status.kind === "conflict" ? (
         <div className="studio-banner error" role="alert" data-testid="conflict">
@@ -114,7 +124,7 @@ function StudioLayout({ flow }: { flow: StudioFlow }) {
         </div>
       ) : null}
       <div className="studio-body">
-        <Palette />
+        {abilities.addNode ? <Palette /> : null}
         <div className="studio-canvas">
           <FlowCanvas onNodeOpened={() => setTab("settings")} />
           <RefusalToast />
