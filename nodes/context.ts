@@ -102,5 +102,7 @@ export interface RetrieveRequest {
   scoreThreshold?: number;
   mode?: "hybrid" | "vector" | "keyword";
   filter?: { documentIds?: string[]; tags?: string[] };
+  /** Rerank the candidates with a provider's reranker; the threshold then applies to its score. */
+  rerank?: { provider: string; model?: string; topN?: number };
   signal?: AbortSignal;
 }

@@ -36,6 +36,48 @@ const config = z.object({
       label: { en: "Document tags", zh: "文档标签" },
       help: { en: "Searches only documents carrying any of these tags (set on the knowledge base's documents); none searches all", zh: "只检索带有其中任一标签的文档（标签在知识库的文档列表中设置）；不填则检索全部" },
     }),
+  rerank: z
+    .boolean()
+    .default(false)
+    .meta({
+      label: { en: "Rerank", zh: "重排序" },
+      help: {
+        en: "A reranker model reorders the best candidates; the minimum score then applies to its score",
+        zh: "由重排序模型对最佳候选重新排序；此时最低相关度作用于重排序分数",
+      },
+    }),
+  rerankProvider: z
+    .string()
+    .trim()
+    .max(100)
+    .default("default")
+    .meta({
+      label: { en: "Rerank provider", zh: "重排序模型服务" },
+      help: { en: "An OpenAI-compatible server with /rerank (vLLM, Jina) or a Hugging Face TEI server", zh: "带 /rerank 接口的 OpenAI 兼容服务（vLLM、Jina）或 Hugging Face TEI 服务器" },
+      widget: "provider",
+      showWhen: { rerank: true },
+    }),
+  rerankModel: z
+    .string()
+    .trim()
+    .max(200)
+    .default("")
+    .meta({
+      label: { en: "Rerank model", zh: "重排序模型" },
+      help: { en: "Empty uses BAAI/bge-reranker-v2-m3 (a TEI server uses the model it runs)", zh: "留空则使用 BAAI/bge-reranker-v2-m3（TEI 服务器使用其运行的模型）" },
+      showWhen: { rerank: true },
+    }),
+  rerankTopN: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .meta({
+      label: { en: "Candidates to rerank", zh: "参与重排序的候选数" },
+      help: { en: "How many fused results the reranker scores (at least top-k)", zh: "交给重排序模型打分的融合结果数（不少于 Top-K）" },
+      showWhen: { rerank: true },
+    }),
 });
 
 /**
@@ -51,8 +93,9 @@ export function contextText(documents: DocumentChunk[]): string {
 /**
  * Searches knowledge bases for the query and hands on the best passages with their sources:
  * `documents` for citations and the LLM, `context` as text ready for a prompt.
- * With `tags`, only documents carrying any of them are searched.
- * @example retriever.run({ config: { knowledgeBaseIds: ["kb1"], topK: 3, scoreThreshold: 0, mode: "hybrid", tags: ["人事"] }, inputs: { query: "年假有几天？" }, ctx })
+ * With `tags`, only documents carrying any of them are searched. With `rerank`, the provider's
+ * reranker orders the best `rerankTopN` candidates and the threshold applies to its score.
+ * @example retriever.run({ config: { knowledgeBaseIds: ["kb1"], topK: 3, scoreThreshold: 0, mode: "hybrid", tags: ["人事"], rerank: false, rerankProvider: "default", rerankModel: "", rerankTopN: 20 }, inputs: { query: "年假有几天？" }, ctx })
  */
 export const retriever = defineNode({
   type: "retriever",
@@ -88,6 +131,7 @@ export const retriever = defineNode({
           scoreThreshold: settings.scoreThreshold || undefined,
           mode: settings.mode,
           filter: settings.tags.length ? { tags: settings.tags } : undefined,
+          rerank: settings.rerank ? { provider: settings.rerankProvider || "default", model: settings.rerankModel || undefined, topN: settings.rerankTopN } : undefined,
           signal: ctx.signal,
         })
       : [];

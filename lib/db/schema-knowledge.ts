@@ -50,6 +50,20 @@ export const pendingDocumentStatuses = ["queued", "parsing", "embedding"] as con
 export const retrievalModes = ["hybrid", "vector", "keyword"] as const;
 export type RetrievalMode = (typeof retrievalModes)[number];
 
+/**
+ * Reranking of retrieval candidates by a provider's cross-encoder (lib/providers/rerank.ts):
+ * the best `topN` fused candidates (default 20, never fewer than top-k) are scored against the
+ * query and reordered. A stored provider id; `model` empty = the provider's default reranker.
+ */
+export interface RerankSettings {
+  provider: string;
+  model?: string;
+  topN?: number;
+}
+
+/** Candidates reranked when `RerankSettings.topN` is not set. */
+export const DEFAULT_RERANK_CANDIDATES = 20;
+
 /** What a retriever uses when a request does not say otherwise. */
 export interface RetrievalDefaults {
   mode: RetrievalMode;
@@ -59,6 +73,9 @@ export interface RetrievalDefaults {
   /** Fusion weights chosen for this knowledge base; absent = the default for its embedder
    *  (lib/rag/fusion.ts defaultFusionWeights). */
   weights?: { vector: number; keyword: number };
+  /** Rerank the candidates before keeping top-k; absent or null = no reranking. When set, the
+   *  score threshold applies to the rerank score instead of the fused one. */
+  rerank?: RerankSettings | null;
 }
 
 export const defaultRetrieval: RetrievalDefaults = { mode: "hybrid", topK: 5, scoreThreshold: 0 };

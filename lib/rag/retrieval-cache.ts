@@ -1,9 +1,10 @@
+import { DEFAULT_RERANK_CANDIDATES, type RerankSettings } from "@/lib/db/schema";
 import type { RetrievedChunk, SearchRequest } from "./search";
 import { LruCache } from "./embed-cache";
 
 /**
  * Results of frequent retrievals. The key holds everything that shapes the answer — the
- * query, mode, top-k, threshold, weights, filters — and the content version of every
+ * query, mode, top-k, threshold, weights, filters, rerank settings — and the content version of every
  * knowledge base searched. Any change that affects retrieval (a document ready or deleted, a
  * chunk edited, disabled or deleted, a re-embed) bumps that version, so a stale entry is simply
  * never looked up again and ages out of the LRU. Entries also expire after `ttlMs`, a bound on
@@ -22,7 +23,8 @@ export class RetrievalCache {
    * The cache key of a request against knowledge bases at the given content versions.
    * @example const key = RetrievalCache.key(request, new Map([[kb.id, kb.contentVersion]]));
    */
-  static key(request: Omit<SearchRequest, "queryEmbedding" | "queryEmbeddings">, versions: Map<string, number>): string {
+  static key(request: Omit<SearchRequest, "queryEmbedding" | "queryEmbeddings"> & { rerank?: RerankSettings | null }, versions: Map<string, number>): string {
+    const rerank = request.rerank ? [request.rerank.provider, request.rerank.model || "", request.rerank.topN ?? DEFAULT_RERANK_CANDIDATES] : null;
     const kbs = [...new Set(request.knowledgeBaseIds)].sort().map((id) => [id, versions.get(id) ?? -1]);
     return JSON.stringify([
       request.workspaceId,
@@ -35,6 +37,7 @@ export class RetrievalCache {
       request.filter?.documentIds ? [...request.filter.documentIds].sort() : null,
       request.filter?.tags ? [...request.filter.tags].sort() : null,
       request.candidates ?? null,
+      rerank,
     ]);
   }
 

@@ -1,7 +1,9 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { getKnowledgeBasesByIds } from "@/lib/db/queries/knowledge-bases";
-import type { KnowledgeBase } from "@/lib/db/schema";
+import { DEFAULT_RERANK_CANDIDATES, type KnowledgeBase, type RerankSettings } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import type { Reranker } from "@/lib/providers/rerank";
 import type { Embedder } from "@/lib/providers/types";
 import { EmbeddingCache } from "./embed-cache";
 import { defaultFusionWeights } from "./fusion";
@@ -12,17 +14,22 @@ export interface RetrieveDeps {
   db: Db;
   /** The embedder that filled a knowledge base (resolved from its provider settings). */
   embedderFor(kb: KnowledgeBase): Embedder | Promise<Embedder>;
+  /** The reranker a request's rerank settings name (a stored provider of the workspace). */
+  rerankerFor?(settings: RerankSettings, workspaceId: string): Reranker | Promise<Reranker>;
   embeddingCache?: EmbeddingCache;
   retrievalCache?: RetrievalCache;
   signal?: AbortSignal;
 }
 
-export type RetrieveRequest = Omit<SearchRequest, "queryEmbedding" | "queryEmbeddings">;
+export type RetrieveRequest = Omit<SearchRequest, "queryEmbedding" | "queryEmbeddings"> & {
+  /** Rerank the candidates (see RerankSettings); the score threshold then applies to the rerank score. */
+  rerank?: RerankSettings | null;
+};
 
 /**
  * Retrieval with everything around the search: cached results (keyed on the knowledge bases'
  * content versions), the query embedded once per distinct embedder (in parallel, cached), then
- * `searchKnowledgeBases`. What the retriever node, the retrieval test page and the batch
+ * `searchKnowledgeBases`, then — when `rerank` is set — the reranker. What the retriever node, the retrieval test page and the batch
  * retrieval endpoint call.
  * @example
  * const hits = await retrieve({ db, embedderFor, embeddingCache, retrievalCache },
@@ -56,7 +63,35 @@ export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Pr
   // The default weights follow the embedders actually used (a "default" provider may have fallen
   // back to the offline one).
   const weights = request.weights ?? (models.length ? defaultFusionWeights(models) : undefined);
-  const hits = await searchKnowledgeBases(deps.db, { ...request, weights, queryEmbeddings });
+  const { rerank, ...search } = request;
+  const hits = rerank
+    ? await reranked(deps, request, rerank, await searchKnowledgeBases(deps.db, { ...search, weights, queryEmbeddings, ...candidatesFor(request, rerank) }))
+    : await searchKnowledgeBases(deps.db, { ...search, weights, queryEmbeddings });
   deps.retrievalCache?.set(key, hits);
   return hits;
+}
+
+/** With reranking, search keeps max(topN, topK) candidates and no threshold: it applies to the rerank score. */
+function candidatesFor(request: RetrieveRequest, rerank: RerankSettings): Pick<SearchRequest, "topK" | "scoreThreshold"> {
+  return { topK: Math.max(Math.floor(request.topK), rerank.topN ?? DEFAULT_RERANK_CANDIDATES), scoreThreshold: undefined };
+}
+
+/**
+ * The candidates scored by the reranker (on each chunk's own text, the part that matched),
+ * ordered by its score, cut to top-k and the threshold. A reranker failure fails the retrieval
+ * with the provider's error: results silently left un-reranked would pass for reranked ones.
+ */
+async function reranked(deps: RetrieveDeps, request: RetrieveRequest, rerank: RerankSettings, candidates: RetrievedChunk[]): Promise<RetrievedChunk[]> {
+  if (!deps.rerankerFor) {
+    throw new AppError("RERANK_UNAVAILABLE", { en: "Reranking is not available here.", zh: "此处无法使用重排序。" }, 500);
+  }
+  const reranker = await deps.rerankerFor(rerank, request.workspaceId);
+  if (candidates.length === 0) return [];
+  const topK = Math.max(1, Math.floor(request.topK));
+  const scores = await reranker.rerank(request.query, candidates.map((c) => c.text), { topN: topK, signal: deps.signal });
+  const threshold = request.scoreThreshold ?? 0;
+  return scores
+    .filter((s) => s.score >= threshold)
+    .slice(0, topK)
+    .map((s, i) => ({ ...candidates[s.index], rerankScore: s.score, rank: i + 1 }));
 }

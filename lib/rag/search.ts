@@ -58,8 +58,11 @@ export interface RetrievedChunk {
   /** BM25 over its knowledge base's ideal score for the query, 0..1 (lib/rag/bm25.ts), or null
    *  when keywords did not match. */
   keywordScore: number | null;
-  /** The score ranking and the threshold use (0..1): fused RRF in hybrid mode. */
+  /** The score fusion ranked by (0..1): fused RRF in hybrid mode. */
   fusedScore: number;
+  /** The reranker's relevance 0..1 when retrieval reranked (lib/rag/retrieve.ts): then the
+   *  order and the threshold follow it; null otherwise. */
+  rerankScore: number | null;
   /** 1-based position in the results. */
   rank: number;
 }
@@ -113,7 +116,7 @@ export async function searchKnowledgeBases(db: Db, request: SearchRequest): Prom
   return chosen.flatMap((c, i) => {
     const d = details.get(c.id);
     if (!d) return [];
-    return [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rank: i + 1 }];
+    return [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rerankScore: null, rank: i + 1 }];
   });
 }
 
@@ -187,7 +190,7 @@ export function vectorCandidatesSql(request: SearchRequest, kbs: KnowledgeBase[]
       WHERE c.dims IS NULL AND c.embedding IS NOT NULL AND ${where} ORDER BY 2 LIMIT ${limit})`;
 }
 
-type ChunkDetails = Omit<RetrievedChunk, "vectorScore" | "keywordScore" | "fusedScore" | "rank">;
+type ChunkDetails = Omit<RetrievedChunk, "vectorScore" | "keywordScore" | "fusedScore" | "rerankScore" | "rank">;
 
 async function chunkDetails(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, ChunkDetails>> {
   const rows = await dbCall("chunkDetails", () =>
@@ -238,7 +241,16 @@ export function toDocumentChunks(hits: RetrievedChunk[]): DocumentChunk[] {
     documentName: h.documentName,
     knowledgeBaseId: h.knowledgeBaseId,
     position: h.index,
-    score: h.fusedScore,
-    metadata: { ...h.metadata, chunkText: h.text, start: h.start, page: h.page, vectorScore: h.vectorScore, keywordScore: h.keywordScore, rank: h.rank },
+    score: h.rerankScore ?? h.fusedScore,
+    metadata: {
+      ...h.metadata,
+      chunkText: h.text,
+      start: h.start,
+      page: h.page,
+      vectorScore: h.vectorScore,
+      keywordScore: h.keywordScore,
+      ...(h.rerankScore !== null ? { fusedScore: h.fusedScore, rerankScore: h.rerankScore } : {}),
+      rank: h.rank,
+    },
   }));
 }

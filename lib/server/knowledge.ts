@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import { getKnowledgeBaseById, knowledgeBaseNotFound } from "@/lib/db/queries/knowledge-bases";
-import type { KnowledgeBase, RetrievalMode } from "@/lib/db/schema";
+import type { KnowledgeBase, RerankSettings, RetrievalMode } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { embedderForKnowledgeBase, getIngestionQueue } from "@/lib/jobs";
 import { EmbeddingCache } from "@/lib/rag/embed-cache";
@@ -10,6 +10,7 @@ import { RetrievalCache } from "@/lib/rag/retrieval-cache";
 import { toDocumentChunks, type RetrievedChunk } from "@/lib/rag/search";
 import type { RetrieveRequest } from "@/nodes/context";
 import type { DocumentChunk } from "@/nodes/ports";
+import { createReranker } from "@/lib/providers/rerank";
 import { resolveProvider } from "./providers";
 
 /**
@@ -31,7 +32,17 @@ export const retrievalCache = new RetrievalCache(500);
  * @example const hits = await retrieveChunks(db, { workspaceId: "local", knowledgeBaseIds: [kbId], query: "统计调查", topK: 5 });
  */
 export function retrieveChunks(db: Db, request: RagRetrieveRequest, signal?: AbortSignal): Promise<RetrievedChunk[]> {
-  return retrieve({ db, embedderFor: (kb) => embedderForKnowledgeBase(db, kb), embeddingCache, retrievalCache, signal }, request);
+  return retrieve(
+    {
+      db,
+      embedderFor: (kb) => embedderForKnowledgeBase(db, kb),
+      rerankerFor: async (settings, workspaceId) => createReranker(await resolveProvider(db, workspaceId, settings.provider), settings.model),
+      embeddingCache,
+      retrievalCache,
+      signal,
+    },
+    request,
+  );
 }
 
 /**
@@ -126,6 +137,8 @@ export interface RetrievalHit {
   vectorScore: number | null;
   keywordScore: number | null;
   fusedScore: number;
+  /** The reranker's score when the knowledge base (or request) reranks; else null. */
+  rerankScore: number | null;
   rank: number;
 }
 
@@ -153,7 +166,16 @@ export function activeFilter(filter: RetrievalFilter | undefined): RetrievalFilt
 export async function retrieveBatch(
   db: Db,
   kb: KnowledgeBase,
-  body: { queries: string[]; topK?: number; mode?: RetrievalMode; scoreThreshold?: number; weights?: { vector: number; keyword: number }; filter?: RetrievalFilter },
+  body: {
+    queries: string[];
+    topK?: number;
+    mode?: RetrievalMode;
+    scoreThreshold?: number;
+    weights?: { vector: number; keyword: number };
+    /** Overrides the knowledge base's rerank setting; null turns reranking off. */
+    rerank?: RerankSettings | null;
+    filter?: RetrievalFilter;
+  },
   signal?: AbortSignal,
 ): Promise<Array<{ query: string; tookMs: number; chunks: RetrievalHit[] }>> {
   const defaults = kb.retrieval;
@@ -171,6 +193,7 @@ export async function retrieveBatch(
           mode: body.mode ?? defaults.mode,
           scoreThreshold: body.scoreThreshold ?? (defaults.scoreThreshold || undefined),
           weights: body.weights ?? defaults.weights,
+          rerank: body.rerank !== undefined ? body.rerank : defaults.rerank,
           filter,
         },
         signal,
@@ -194,6 +217,7 @@ function toHit(h: RetrievedChunk): RetrievalHit {
     vectorScore: h.vectorScore,
     keywordScore: h.keywordScore,
     fusedScore: h.fusedScore,
+    rerankScore: h.rerankScore,
     rank: h.rank,
   };
 }

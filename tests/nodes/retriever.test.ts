@@ -13,7 +13,17 @@ const chunks: DocumentChunk[] = [
 
 describe("retriever node", () => {
   it("has working defaults and rejects bad settings", () => {
-    expect(retriever.config.parse({})).toEqual({ knowledgeBaseIds: [], topK: 5, scoreThreshold: 0, mode: "hybrid", tags: [] });
+    expect(retriever.config.parse({})).toEqual({
+      knowledgeBaseIds: [],
+      topK: 5,
+      scoreThreshold: 0,
+      mode: "hybrid",
+      tags: [],
+      rerank: false,
+      rerankProvider: "default",
+      rerankModel: "",
+      rerankTopN: 20,
+    });
   });
 
   it.each([
@@ -26,6 +36,9 @@ describe("retriever node", () => {
     { tags: ["标".repeat(41)] },
     { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) },
     { tags: "合同" },
+    { rerank: "yes" },
+    { rerankTopN: 0 },
+    { rerankTopN: 101 },
   ])("rejects %o", (bad) => {
     expect(() => retriever.config.parse({ knowledgeBaseIds: ["kb1"], ...bad })).toThrow();
   });
@@ -47,6 +60,29 @@ describe("retriever node", () => {
     await retriever.run({ config: retriever.config.parse({ knowledgeBaseIds: ["kb1"] }), inputs: { query: "年假" }, ctx });
     expect(calls[0].filter).toEqual({ tags: ["人事", "2024"] });
     expect(calls[1].filter).toBeUndefined();
+  });
+
+  it("reranks only when switched on, through the chosen provider, model and candidate count", async () => {
+    const calls: RetrieveRequest[] = [];
+    const ctx = fakeCtx({ retrieve: async (req) => (calls.push(req), chunks) });
+    await retriever.run({ config: retriever.config.parse({ knowledgeBaseIds: ["kb1"], rerankProvider: "vllm" }), inputs: { query: "年假" }, ctx });
+    await retriever.run({
+      config: retriever.config.parse({ knowledgeBaseIds: ["kb1"], rerank: true, rerankProvider: "vllm", rerankModel: " BAAI/bge-reranker-v2-m3 ", rerankTopN: 30 }),
+      inputs: { query: "年假" },
+      ctx,
+    });
+    await retriever.run({ config: retriever.config.parse({ knowledgeBaseIds: ["kb1"], rerank: true }), inputs: { query: "年假" }, ctx });
+    expect(calls[0].rerank).toBeUndefined();
+    expect(calls[1].rerank).toEqual({ provider: "vllm", model: "BAAI/bge-reranker-v2-m3", topN: 30 });
+    expect(calls[2].rerank).toEqual({ provider: "default", model: undefined, topN: 20 });
+  });
+
+  it("shows the rerank fields on the canvas only when reranking is on, with a provider picker", () => {
+    const fields = deriveFields(retriever.config);
+    expect(fields.find((f) => f.key === "rerank")).toMatchObject({ kind: "switch", label: { en: "Rerank", zh: "重排序" } });
+    expect(fields.find((f) => f.key === "rerankProvider")).toMatchObject({ kind: "provider", showWhen: { rerank: true } });
+    expect(fields.find((f) => f.key === "rerankModel")).toMatchObject({ kind: "text", showWhen: { rerank: true } });
+    expect(fields.find((f) => f.key === "rerankTopN")).toMatchObject({ kind: "number", min: 1, max: 100, showWhen: { rerank: true } });
   });
 
   it("declares its tags setting as a list field the canvas can render, labelled in both languages", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startModelServer, type ModelServer } from "@/tests/support/model-server";
+import { rerankScore, startModelServer, type ModelServer } from "@/tests/support/model-server";
 
 /** The stand-in must speak the real wire formats: these tests pin them without any SDK in between. */
 let server: ModelServer;
@@ -66,7 +66,43 @@ describe("test model server wire formats", () => {
     expect((await (await fetch(`${server.url}/info`)).json()).model_id).toBe("Qwen/Qwen2.5-7B-Instruct");
   });
 
+  it("rerankScore is the share of the query's character bigrams found in the document", () => {
+    expect(rerankScore("退货政策", "退货政策：七天内可退")).toBe(1);
+    expect(rerankScore("退货政策", "本店的退货规定")).toBeCloseTo(1 / 3, 6); // 退货 of 退货 货政 政策
+    expect(rerankScore("Vector DB", "a vector db guide")).toBe(1); // case and spaces ignored
+    expect(rerankScore("Vector DB", "a vector database")).toBeCloseTo(6 / 7, 6); // no "db"
+    expect(rerankScore("退货政策", "年假十五天")).toBe(0);
+    expect(rerankScore("", "anything")).toBe(0);
+  });
+
+  it("TEI /rerank answers [{ index, score }] best first, ties in input order; return_text adds the text", async () => {
+    const texts = ["年假十五天", "退货政策：七天内可退", "本店的退货规定", "另一段无关文字"];
+    const response = await post("/rerank", { query: "退货政策", texts, raw_scores: false });
+    expect(response.status).toBe(200);
+    const ranked = await response.json();
+    expect(ranked.map((r: { index: number }) => r.index)).toEqual([1, 2, 0, 3]);
+    expect(ranked[0]).toEqual({ index: 1, score: 1 });
+    expect(ranked[1].score).toBeCloseTo(1 / 3, 6);
+    const withText = await (await post("/rerank", { query: "退货政策", texts, return_text: true })).json();
+    expect(withText[0].text).toBe(texts[1]);
+    expect((await post("/rerank", { query: "q" })).status).toBe(422);
+  });
+
+  it("OpenAI-compatible /v1/rerank answers { results: [{ index, relevance_score, document }] } cut to top_n; unknown models 404", async () => {
+    const documents = ["vector search in postgres", "keyword search with BM25", "hybrid vector and keyword search"];
+    const body = await (await post("/v1/rerank", { model: "BAAI/bge-reranker-v2-m3", query: "hybrid search", documents, top_n: 2 })).json();
+    expect(body.model).toBe("BAAI/bge-reranker-v2-m3");
+    expect(body.results).toHaveLength(2);
+    expect(body.results[0]).toEqual({ index: 2, document: { text: documents[2] }, relevance_score: rerankScore("hybrid search", documents[2]) });
+    expect(body.results[0].relevance_score).toBeGreaterThan(body.results[1].relevance_score);
+    const missing = await post("/v1/rerank", { model: "nope", query: "q", documents: ["d"] });
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("model_not_found");
+  });
+
   it("records every request with its body", () => {
+    expect(server.requests.find((r) => r.path === "/v1/rerank")?.body).toMatchObject({ model: "BAAI/bge-reranker-v2-m3", query: "hybrid search", top_n: 2 });
+    expect(server.requests.find((r) => r.path === "/rerank")?.body).toMatchObject({ query: "退货政策", raw_scores: false });
     expect(server.requests.find((r) => r.path === "/api/embed")?.body).toEqual({ model: "shaw/dmeta-embedding-zh", input: ["a", "b"] });
   });
 });

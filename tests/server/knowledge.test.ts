@@ -8,7 +8,8 @@ import { ingestDocument } from "@/lib/rag/ingest";
 import { embeddingCache, resolveEmbedderChoice, retrieveBatch, retrieveForRun, retrievalCache } from "@/lib/server/knowledge";
 import type { FileStore } from "@/lib/storage/files";
 import { forEachDatabase } from "../support/db";
-import { getFreePort } from "../support/model-server";
+import { createProvider } from "@/lib/db/queries/providers";
+import { getFreePort, rerankScore, startModelServer } from "../support/model-server";
 import { countingEmbedder, FIXTURES, newKb, tempFileStore, WS } from "../jobs/kb-fixtures";
 
 forEachDatabase("knowledge server glue", (t) => {
@@ -75,5 +76,38 @@ forEachDatabase("knowledge server glue", (t) => {
     const keyword = await retrieveBatch(t.db, kb, { queries: ["OSCAL"], mode: "keyword", topK: 1 });
     expect(keyword[0].chunks[0].vectorScore).toBeNull();
     expect(keyword[0].chunks[0].keywordScore).toBeGreaterThan(0);
+  });
+
+  it("reranks through a stored provider: the knowledge base's default, a per-request override, and the node's request", async () => {
+    const server = await startModelServer({ tokenDelayMs: 0 });
+    try {
+      const vllm = await createProvider(t.db, WS, { kind: "openai", name: "vLLM rerank", baseUrl: `${server.url}/v1` });
+      const tei = await createProvider(t.db, WS, { kind: "huggingface", name: "TEI", baseUrl: server.url });
+      const query = "统计调查项目";
+      const reranking = { ...kb, retrieval: { ...kb.retrieval, topK: 3, rerank: { provider: vllm.id, topN: 10 } } };
+      const [result] = await retrieveBatch(t.db, reranking, { queries: [query] });
+      expect(result.chunks).toHaveLength(3);
+      const scores = result.chunks.map((c) => c.rerankScore);
+      expect(scores).toEqual(result.chunks.map((c) => rerankScore(query, c.text)));
+      expect([...scores].sort((a, b) => (b ?? 0) - (a ?? 0))).toEqual(scores);
+      expect(server.requests.map((r) => r.path)).toEqual(["/v1/rerank"]);
+      expect((server.requests[0].body as { documents: string[] }).documents).toHaveLength(10);
+
+      const [plain] = await retrieveBatch(t.db, reranking, { queries: [query], rerank: null });
+      expect(plain.chunks.every((c) => c.rerankScore === null)).toBe(true);
+      const [viaTei] = await retrieveBatch(t.db, reranking, { queries: [query], rerank: { provider: tei.id } });
+      expect(viaTei.chunks.map((c) => c.rerankScore)).toEqual(viaTei.chunks.map((c) => rerankScore(query, c.text)));
+      expect(server.requests.map((r) => r.path)).toEqual(["/v1/rerank", "/rerank"]);
+
+      const docs = await retrieveForRun(t.db, WS, { knowledgeBaseIds: [kb.id], query, topK: 2, rerank: { provider: vllm.id } });
+      expect(docs[0].score).toBe(docs[0].metadata?.rerankScore);
+      await expect(retrieveForRun(t.db, WS, { knowledgeBaseIds: [kb.id], query, topK: 2, rerank: { provider: "offline" } })).rejects.toMatchObject({ code: "provider:no_rerank" });
+      await expect(retrieveForRun(t.db, WS, { knowledgeBaseIds: [kb.id], query, topK: 2, rerank: { provider: "no-such-provider" } })).rejects.toMatchObject({ code: "provider_not_found" });
+    } finally {
+      await server.close();
+    }
+    // The reranker is down: the retrieval fails with the provider's error, not un-reranked results.
+    const down = await createProvider(t.db, WS, { kind: "openai", name: "down", baseUrl: `http://127.0.0.1:${await getFreePort()}/v1` });
+    await expect(retrieveBatch(t.db, kb, { queries: ["统计调查"], rerank: { provider: down.id } })).rejects.toMatchObject({ code: "PROVIDER_UNREACHABLE" });
   });
 });

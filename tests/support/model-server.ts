@@ -9,6 +9,8 @@ import { hashEmbed } from "@/lib/providers/offline-embedder";
  * and what @huggingface/inference calls for an `endpointUrl`: POST {url}/v1/chat/completions and
  * feature extraction POSTed to {url} itself (TEI also answers /embed; TGI has GET /info).
  * Replies are deterministic and quote the last user message, so tests can assert content.
+ * Rerank: TEI's POST /rerank and the OpenAI-compatible (vLLM / Jina / Cohere) POST /v1/rerank,
+ * scored by `rerankScore` (character-bigram overlap), so tests can predict the order.
  */
 export interface ModelServerBehaviour {
   /** Answer every request with HTTP 500 in the real servers' error shapes. */
@@ -30,6 +32,8 @@ export interface ModelServerOptions {
   host?: string;
   chatModels?: string[];
   embeddingModels?: string[];
+  /** Models /v1/rerank accepts (TEI's /rerank takes no model). */
+  rerankModels?: string[];
   /** Default delay between streamed tokens (ms). */
   tokenDelayMs?: number;
   /** Embedding dimension (default 768, like dmeta-embedding-zh). */
@@ -61,6 +65,35 @@ export interface ModelServer {
 
 export const DEFAULT_CHAT_MODELS = ["qwen2.5", "Qwen/Qwen2.5-7B-Instruct"];
 export const DEFAULT_EMBEDDING_MODELS = ["shaw/dmeta-embedding-zh", "BAAI/bge-m3"];
+export const DEFAULT_RERANK_MODELS = ["BAAI/bge-reranker-v2-m3"];
+
+/** Character bigrams of a text, lower-cased, whitespace removed ("Vector db" → ve ec ct to or rd db). */
+function bigrams(text: string): Set<string> {
+  const chars = [...text.toLowerCase().replace(/\s+/gu, "")];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  if (chars.length === 1) out.add(chars[0]);
+  return out;
+}
+
+/**
+ * The test server's rerank score: the share of the query's character bigrams found in the
+ * document, 0..1 (rounded to 6 places). Deterministic, so tests can predict the rerank order.
+ * @example rerankScore("退货政策", "退货政策：七天内可退") // 1
+ */
+export function rerankScore(query: string, document: string): number {
+  const q = bigrams(query);
+  if (q.size === 0) return 0;
+  const d = bigrams(document);
+  let shared = 0;
+  for (const b of q) if (d.has(b)) shared++;
+  return Math.round((shared / q.size) * 1e6) / 1e6;
+}
+
+/** Indices by score, best first; ties keep the input order (what both wire formats return). */
+function rankByScore(query: string, documents: string[]): { index: number; score: number }[] {
+  return documents.map((d, index) => ({ index, score: rerankScore(query, d) })).sort((a, b) => b.score - a.score || a.index - b.index);
+}
 
 /**
  * A free TCP port on 127.0.0.1 (bind to 0, read the port, release it).
@@ -104,6 +137,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const host = options.host ?? "127.0.0.1";
   const chatModels = options.chatModels ?? DEFAULT_CHAT_MODELS;
   const embeddingModels = options.embeddingModels ?? DEFAULT_EMBEDDING_MODELS;
+  const rerankModels = options.rerankModels ?? DEFAULT_RERANK_MODELS;
   const dimension = options.dimension ?? 768;
   const reply = options.reply ?? defaultReply;
   let behaviour: ModelServerBehaviour = { ...options.behaviour };
@@ -217,7 +251,32 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       const inputs = Array.isArray(body.inputs) ? body.inputs.map(String) : [String(body.inputs)];
       return json(res, 200, inputs.map((t) => hashEmbed(t, dimension)));
     }
+    if (method === "POST" && path === "/rerank") return teiRerank(body, res);
+    if (method === "POST" && path === "/v1/rerank") return openaiRerank(path, body, res);
     return json(res, 404, family(path) === "openai" ? { error: { message: `Unknown path ${path}`, type: "invalid_request_error" } } : { error: "404 page not found" });
+  }
+
+  /** TEI: `{ query, texts, raw_scores?, return_text? }` → `[{ index, score, text? }]`, best first. */
+  function teiRerank(body: Record<string, unknown>, res: http.ServerResponse) {
+    if (typeof body.query !== "string" || !Array.isArray(body.texts)) return json(res, 422, { error: "missing field `query` or `texts`", error_type: "Validation" });
+    if (body.texts.length === 0) return json(res, 422, { error: "`texts` cannot be empty", error_type: "Validation" });
+    const texts = body.texts.map(String);
+    return json(res, 200, rankByScore(body.query, texts).map((r) => ({ index: r.index, score: r.score, ...(body.return_text ? { text: texts[r.index] } : {}) })));
+  }
+
+  /** vLLM / Jina / Cohere: `{ model, query, documents, top_n? }` → `{ results: [{ index, relevance_score, document }] }`, best first. */
+  function openaiRerank(path: string, body: Record<string, unknown>, res: http.ServerResponse) {
+    if (!rerankModels.includes(String(body.model))) return json(res, 404, notFound(path, body.model));
+    if (typeof body.query !== "string" || !Array.isArray(body.documents)) return json(res, 400, errorBody(path, "query and documents are required", "invalid_request_error"));
+    const documents = body.documents.map((d) => (typeof d === "string" ? d : String((d as { text?: unknown })?.text ?? "")));
+    const ranked = rankByScore(body.query, documents);
+    const topN = typeof body.top_n === "number" && body.top_n > 0 ? Math.floor(body.top_n) : ranked.length;
+    return json(res, 200, {
+      id: `rerank-${requests.length}`,
+      model: body.model,
+      usage: { total_tokens: documents.reduce((n, d) => n + replyTokens(d).length, replyTokens(body.query).length) },
+      results: ranked.slice(0, topN).map((r) => ({ index: r.index, document: { text: documents[r.index] }, relevance_score: r.score })),
+    });
   }
 
   async function ollamaChat(body: Record<string, unknown>, res: http.ServerResponse, rec: RecordedRequest) {

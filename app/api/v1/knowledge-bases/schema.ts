@@ -9,7 +9,12 @@ import { chunkingSettingsSchema } from "@/lib/rag/split";
 const weights = z.object({ vector: z.number().min(0).max(10), keyword: z.number().min(0).max(10) });
 const mode = z.enum(["hybrid", "vector", "keyword"]);
 
-const retrievalDefaults = z.object({ mode, topK: z.number().int().min(1).max(50), scoreThreshold: z.number().min(0).max(1), weights }).partial();
+/** A provider id (its reranker), an optional model and how many candidates to rerank; null = off. */
+const rerank = z
+  .object({ provider: z.string().trim().min(1).max(100), model: z.string().trim().max(200).optional(), topN: z.number().int().min(1).max(100).optional() })
+  .nullable();
+
+const retrievalDefaults = z.object({ mode, topK: z.number().int().min(1).max(50), scoreThreshold: z.number().min(0).max(1), weights, rerank }).partial();
 
 export const createKnowledgeBaseSchema = z.object({
   name: z.string().trim().min(1).max(120),
@@ -60,6 +65,8 @@ export const retrieveSchema = z.object({
   mode: mode.optional(),
   scoreThreshold: z.number().min(0).max(1).optional(),
   weights: weights.optional(),
+  /** Overrides the knowledge base's rerank setting; null retrieves without reranking. */
+  rerank: rerank.optional(),
   filter: z
     .object({
       documentIds: z.array(z.string().max(100)).max(200).optional(),

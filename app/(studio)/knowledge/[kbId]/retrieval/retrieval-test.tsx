@@ -16,6 +16,8 @@ interface Hit {
   vectorScore: number | null;
   keywordScore: number | null;
   fusedScore: number;
+  /** Present when the knowledge base reranks (then the order follows it). */
+  rerankScore?: number | null;
   rank: number;
 }
 
@@ -23,9 +25,17 @@ const score = (n: number | null) => (n === null ? "—" : n.toFixed(3));
 
 /**
  * Query box, mode and top-k, and filters by tag and by document; shows the ranked chunks with
- * vector, keyword and fused scores.
+ * vector, keyword and fused scores — and the rerank score when the knowledge base reranks.
  */
-export function RetrievalTest({ kbId, defaults, documents }: { kbId: string; defaults: { mode: string; topK: number }; documents: FilterDocument[] }) {
+export function RetrievalTest({
+  kbId,
+  defaults,
+  documents,
+}: {
+  kbId: string;
+  defaults: { mode: string; topK: number; rerank: { provider: string; model?: string } | null };
+  documents: FilterDocument[];
+}) {
   const t = useTranslations("knowledge");
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<FilterValue>({ tags: [], documentIds: [] });
@@ -83,6 +93,11 @@ export function RetrievalTest({ kbId, defaults, documents }: { kbId: string; def
           {busy ? t("searching") : t("search")}
         </button>
       </form>
+      {defaults.rerank ? (
+        <p className="muted small" data-testid="kb-rerank-note">
+          {t("rerankedBy", { provider: defaults.rerank.provider, model: defaults.rerank.model || "BAAI/bge-reranker-v2-m3" })}
+        </p>
+      ) : null}
       <RetrievalFilters tags={tagsOf(documents)} documents={documents} value={filter} onChange={filterBy} />
       {error ? <p className="error">{error}</p> : null}
       {result ? (
@@ -108,12 +123,17 @@ export function RetrievalTest({ kbId, defaults, documents }: { kbId: string; def
                     <span className="kb-score" title={t("keywordScore")}>
                       {t("keywordScore")} <b>{score(h.keywordScore)}</b>
                     </span>
-                    <span className="kb-score fused" title={t("fusedScore")}>
+                    <span className={h.rerankScore != null ? "kb-score" : "kb-score fused"} title={t("fusedScore")}>
                       {t("fusedScore")} <b>{score(h.fusedScore)}</b>
                     </span>
+                    {h.rerankScore != null ? (
+                      <span className="kb-score fused" title={t("rerankScore")} data-testid="kb-hit-rerank">
+                        {t("rerankScore")} <b>{score(h.rerankScore)}</b>
+                      </span>
+                    ) : null}
                   </div>
                   <div className="kb-bar thin">
-                    <span className="ready" style={{ width: `${Math.round(Math.min(1, h.fusedScore / (result.hits[0].fusedScore || 1)) * 100)}%` }} />
+                    <span className="ready" style={{ width: `${Math.round(Math.min(1, h.rerankScore != null ? h.rerankScore : h.fusedScore / (result.hits[0].fusedScore || 1)) * 100)}%` }} />
                   </div>
                   <div className="kb-chunk-text">{h.text}</div>
                   {h.parentText && h.parentText !== h.text ? (
