@@ -48,7 +48,7 @@ describe("versions, templates and the flows list in Chromium", () => {
     const patched = await json(`${app.url}/api/v1/flows/${flow.id}`, { method: "PATCH", body: { graph: setGeneralTemperature(flow.graph, 0.2), expectedRevision: flow.revision } });
     expect(patched.status).toBe(200);
     const saved = await json(`${app.url}/api/v1/flows/${flow.id}/versions`, { method: "POST", body: { note: "Cooler general assistant" } });
-    expect(saved.body.version).toMatchObject({ version: 2, author: "local", noteKind: "manual" });
+    expect(saved.body.version).toMatchObject({ version: 2, author: "owner", noteKind: "manual" });
     const listed = await json(`${app.url}/api/v1/flows/${flow.id}/versions`);
     expect(listed.body.versions.map((v: { version: number; noteKind: string }) => [v.version, v.noteKind])).toEqual([[2, "manual"], [1, "auto"]]);
 

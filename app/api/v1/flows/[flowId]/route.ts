@@ -5,6 +5,7 @@ import { AUTO_SNAPSHOT_INTERVAL_MS, AUTO_SNAPSHOT_NOTE } from "@/lib/flow/versio
 import { requireValidFlow } from "@/lib/server/flow-graph";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { updateFlowSchema } from "../schema";
+import { authorOf } from "./versions/load";
 
 export const dynamic = "force-dynamic";
 type Params = { flowId: string };
@@ -26,7 +27,7 @@ export const PATCH = route<Params>(async (req, ctx, { flowId }) => {
   // Automatic versions (see the versions page's help): the graph before this save is kept when the
   // newest version is over 10 minutes old, only if nobody saved in between. The save never fails for it.
   if (graph && flow.revision === before.revision + 1 && !sameFlow(before.graph, graph)) {
-    await snapshotBeforeEdit(db, flowId, before.graph, { minAgeMs: AUTO_SNAPSHOT_INTERVAL_MS, note: AUTO_SNAPSHOT_NOTE, author: "local" }).catch((error: unknown) =>
+    await snapshotBeforeEdit(db, flowId, before.graph, { minAgeMs: AUTO_SNAPSHOT_INTERVAL_MS, note: AUTO_SNAPSHOT_NOTE, author: authorOf(ctx) }).catch((error: unknown) =>
       console.error("[trellis] automatic version failed", flowId, error),
     );
   }

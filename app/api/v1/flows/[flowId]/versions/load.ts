@@ -5,10 +5,13 @@ import type { Flow, FlowVersion } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { describeVersionNote } from "@/lib/flow/version-notes";
 import type { Locale } from "@/lib/i18n/locale";
-import { notFound } from "@/lib/server/request";
+import { notFound, type RequestContext } from "@/lib/server/request";
 
-/** Who made a version until accounts exist. */
-export const LOCAL_AUTHOR = "local";
+/** Who a version is credited to: the person's name, or the API key that asked for it. */
+export function authorOf(ctx: RequestContext): string {
+  if (ctx.principal.user) return ctx.principal.user.name || ctx.principal.user.email;
+  return `API key trl_${ctx.principal.apiKeyId ?? "?"}`;
+}
 
 /**
  * The flow, when it belongs to the caller's workspace. Versions are only ever reached through

@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db";
 import { createFlowVersion, listFlowVersionsByFlowId } from "@/lib/db/queries/flows";
 import { parseJson, route } from "@/lib/server/request";
-import { LOCAL_AUTHOR, requireFlow, versionSummary } from "./load";
+import { authorOf, requireFlow, versionSummary } from "./load";
 import { createVersionSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -20,6 +20,6 @@ export const POST = route<Params>(async (req, ctx, { flowId }) => {
   const body = await parseJson(req, createVersionSchema);
   const db = await getDb();
   const flow = await requireFlow(db, ctx.workspaceId, flowId);
-  const version = await createFlowVersion(db, flowId, { graph: flow.graph, note: body.note, author: LOCAL_AUTHOR });
+  const version = await createFlowVersion(db, flowId, { graph: flow.graph, note: body.note, author: authorOf(ctx) });
   return Response.json({ version: versionSummary(version, ctx.locale) }, { status: 201 });
 });

@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db";
 import { restoreFlowVersion } from "@/lib/db/queries/flows";
 import { beforeRestoreNote } from "@/lib/flow/version-notes";
 import { notFound, route } from "@/lib/server/request";
-import { LOCAL_AUTHOR, parseVersionNumber, requireFlow, versionSummary } from "../../load";
+import { authorOf, parseVersionNumber, requireFlow, versionSummary } from "../../load";
 
 export const dynamic = "force-dynamic";
 type Params = { flowId: string; version: string };
@@ -15,7 +15,7 @@ export const POST = route<Params>(async (_req, ctx, { flowId, version }) => {
   const number = parseVersionNumber(version);
   const db = await getDb();
   await requireFlow(db, ctx.workspaceId, flowId);
-  const result = await restoreFlowVersion(db, ctx.workspaceId, flowId, number, { author: LOCAL_AUTHOR, beforeNote: beforeRestoreNote(number) });
+  const result = await restoreFlowVersion(db, ctx.workspaceId, flowId, number, { author: authorOf(ctx), beforeNote: beforeRestoreNote(number) });
   if (!result) throw notFound({ en: `Version ${number}`, zh: `版本 ${number}` });
   return Response.json({ flow: result.flow, snapshot: versionSummary(result.snapshot, ctx.locale), restored: result.restored.version });
 });
