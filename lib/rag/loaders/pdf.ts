@@ -1,6 +1,7 @@
 import { PDFParse } from "pdf-parse";
 import { fileError } from "@/lib/rag/loaders/file-errors";
 import type { LoadedSection } from "@/lib/rag/loaders/assemble";
+import { drawnGlyphs, removeHiddenText, type OperatorListPage } from "@/lib/rag/loaders/pdf-hidden-text";
 import { normalizeText, reflowHardWraps, wrapWidth } from "@/lib/rag/text-normalize";
 
 /**
@@ -52,21 +53,53 @@ function pdfError(error: unknown): Error {
   );
 }
 
+/** pdf-parse keeps its pdf.js document behind a private `load()`; the hidden-text pass needs its pages. */
+interface DocumentAccess {
+  load(): Promise<{ getPage(num: number): Promise<OperatorListPage & { cleanup(): boolean }> }>;
+}
+
+/** Drops the text a reader cannot see (white, invisible, microscopic: see pdf-hidden-text.ts) from each page. */
+async function visiblePageTexts(parser: PDFParse, pages: { num: number; text: string }[], signal?: AbortSignal): Promise<string[]> {
+  const doc = await (parser as unknown as DocumentAccess).load();
+  const texts: string[] = [];
+  for (const { num, text } of pages) {
+    signal?.throwIfAborted();
+    if (text.trim() === "") {
+      texts.push(text);
+      continue;
+    }
+    const glyphs = await doc
+      .getPage(num)
+      .then(async (page) => {
+        const drawn = await drawnGlyphs(page);
+        page.cleanup();
+        return drawn;
+      })
+      .catch((error: unknown) => {
+        throw pdfError(error);
+      });
+    texts.push(removeHiddenText(text, glyphs));
+  }
+  return texts;
+}
+
 /**
- * Extracts the text of every page. Throws FILE_ENCRYPTED, FILE_CORRUPT or FILE_NO_TEXT
+ * Extracts the text a reader can see on every page. Throws FILE_ENCRYPTED, FILE_CORRUPT or FILE_NO_TEXT
  * (a scanned PDF: pages are images and OCR is not supported).
  * @example const { sections } = await loadPdf(bytes) // [{ page: 1, text: "…" }, …]
  */
 export async function loadPdf(bytes: Uint8Array, signal?: AbortSignal): Promise<{ sections: LoadedSection[]; metadata: Record<string, string | number> }> {
   // pdf.js may take ownership of (detach) the array it is given; parse a copy.
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
+  // maxImageSize 0: images are never decoded; text extraction and the hidden-text pass ignore them.
+  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, maxImageSize: 0 });
   try {
     signal?.throwIfAborted();
     const result = await parser.getText({ pageJoiner: "" }).catch((error: unknown) => {
       throw pdfError(error);
     });
     signal?.throwIfAborted();
-    const pages = stripPageFurniture(result.pages.map((p) => normalizeText(p.text).split("\n")));
+    const texts = await visiblePageTexts(parser, result.pages, signal);
+    const pages = stripPageFurniture(texts.map((text) => normalizeText(text).split("\n")));
     const width = wrapWidth(pages.flat());
     const sections = pages.map((lines, i) => ({
       page: result.pages[i].num,

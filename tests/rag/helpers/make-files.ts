@@ -35,6 +35,71 @@ export function textPdf(text: string): Uint8Array {
   ]);
 }
 
+const utf16Hex = (text: string) => [...text].map((c) => c.charCodeAt(0).toString(16).padStart(4, "0")).join("");
+
+/**
+ * A Type0 (CID) font whose codes are the characters' UTF-16 values, with a ToUnicode map for
+ * `chars`: how a PDF carries Chinese. No font program is embedded; pdf.js substitutes one.
+ */
+function cidFont(chars: string, toUnicodeRef: string): string[] {
+  const cmapBody = [...new Set(chars)].map((c) => `<${utf16Hex(c)}> <${utf16Hex(c)}>`);
+  const cmap = [
+    "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+    "1 begincodespacerange <0000> <FFFF> endcodespacerange",
+    `${cmapBody.length} beginbfchar ${cmapBody.join(" ")} endbfchar`,
+    "endcmap CMapName currentdict /CMap defineresource pop end end",
+  ].join("\n");
+  return [
+    `<< /Type /Font /Subtype /Type0 /BaseFont /TrellisCJK /Encoding /Identity-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /TrellisCJK /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor << /Type /FontDescriptor /FontName /TrellisCJK /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >> /DW 1000 /CIDToGIDMap /Identity >>] /ToUnicode ${toUnicodeRef} >>`,
+    stream(cmap),
+  ];
+}
+
+/** Lines of a page: visible ones are drawn normally, hidden ones in a way no reader sees. */
+export interface HiddenTextPage {
+  visible: string;
+  /** Latin text drawn white (`1 1 1 rg`), gray white (`1 g`), invisible (`3 Tr`), at 0.1 pt and off the page. */
+  hidden: string;
+  /** Chinese drawn visibly and white, through a CID font. */
+  visibleZh?: string;
+  hiddenZh?: string;
+}
+
+/**
+ * A PDF with one page per entry, each showing `visible` in black and hiding `hidden` five
+ * ways: white fill inside q/Q (then black again), white gray, text rendering mode 3, a 0.1 pt
+ * font (a scaled text matrix) and right of the crop box. Chinese lines use a CID font; the
+ * hidden one is white.
+ */
+export function hiddenTextPdf(pages: HiddenTextPage[]): Uint8Array {
+  const latin = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
+  const zh = pages.map((p) => `${p.visibleZh ?? ""}${p.hiddenZh ?? ""}`).join("");
+  const objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", ...cidFont(zh || "中", "5 0 R")];
+  const kids: string[] = [];
+  for (const page of pages) {
+    const lines = [
+      `BT /F1 12 Tf 72 720 Td (${latin(page.visible)}) Tj ET`,
+      `q 1 1 1 rg BT /F1 12 Tf 72 700 Td (${latin(page.hidden)}) Tj ET Q`,
+      `BT /F1 12 Tf 72 680 Td (${latin(page.visible)} again) Tj ET`,
+      `1 g BT /F1 12 Tf 72 660 Td (${latin(page.hidden)}) Tj ET 0 g`,
+      `BT 3 Tr /F1 12 Tf 72 640 Td (${latin(page.hidden)}) Tj 0 Tr ET`,
+      `BT /F1 1 Tf 0.1 0 0 0.1 72 620 Tm (${latin(page.hidden)}) Tj ET`,
+      `BT /F1 12 Tf 640 610 Td (${latin(page.hidden)}) Tj ET`,
+    ];
+    if (page.visibleZh) lines.push(`BT /F2 12 Tf 72 600 Td <${utf16Hex(page.visibleZh)}> Tj ET`);
+    if (page.hiddenZh) lines.push(`BT /F2 12 Tf 1 1 1 rg 72 580 Td <${utf16Hex(page.hiddenZh)}> Tj 0 0 0 rg ET`);
+    const n = objects.length;
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${n + 2} 0 R /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>`,
+      stream(lines.join("\n")),
+    );
+    kids.push(`${n + 1} 0 R`);
+  }
+  objects[1] = `<< /Type /Pages /Kids [${kids.join(" ")}] /Count ${kids.length} >>`;
+  return buildPdf(objects);
+}
+
 /** A PDF whose only page draws a filled rectangle: what a scanned page looks like to a text extractor. */
 export function imageOnlyPdf(): Uint8Array {
   return buildPdf([
