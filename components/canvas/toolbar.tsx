@@ -12,6 +12,7 @@ import { nodeRegistry } from "@/nodes";
 import { downloadJson, fileNameFor } from "./download";
 import { useCanvas, useCanvasAbilities, useCanvasStore } from "./store-context";
 import type { SaveStatus } from "./use-autosave";
+import { exportableFlow } from "@/lib/flow/export";
 
 function SaveState({ status }: { status: SaveStatus }) {
   const t = useTranslations("canvas.save");
@@ -51,6 +52,13 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
   const canRedo = useCanvas((s) => s.future.length > 0);
   const file = useRef<HTMLInputElement>(null);
   const [laying, setLaying] = useState(false);
+
+  /** Downloads the flow without credential header values (C24), saying which were left out. */
+  const exportFlow = () => {
+    const { document, removed } = exportableFlow(toDocument(store.getState().nodes, store.getState().edges));
+    downloadJson(fileNameFor(name), document);
+    if (removed.length) onMessage({ kind: "ok", text: t("exportedWithoutSecrets", { count: removed.length }), details: removed });
+  };
 
   async function autoLayout() {
     setLaying(true);
@@ -119,7 +127,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
           <input ref={file} type="file" accept="application/json,.json" hidden data-testid="import-file" onChange={(e) => (void importFile(e.target.files?.[0]), (e.target.value = ""))} />
         </>
       ) : null}
-      <button type="button" onClick={() => downloadJson(fileNameFor(name), toDocument(store.getState().nodes, store.getState().edges))} data-testid="export">
+      <button type="button" onClick={exportFlow} data-testid="export">
         {t("export")}
       </button>
       <a className="button" href={`/flows/${encodeURIComponent(flowId)}/versions`} data-testid="versions-link">

@@ -29,6 +29,11 @@ function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[\s_-]/g, "");
 }
 
+/** True for a key or header name that names a credential ("Authorization", "X-API-Key", "client_secret"…). */
+export function isSecretName(name: string): boolean {
+  return SECRET_KEY.test(normalizeKey(name));
+}
+
 /**
  * Whether a property name holds a credential.
  * @example isSecretKey("X-API-Key") // true
