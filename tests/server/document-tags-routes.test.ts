@@ -154,4 +154,14 @@ describe("document tags through the API", () => {
     const res = await call("retrieve", "POST", { kbId }, { json: { queries: ["q"], filter: { tags: "法规" } } });
     expect(res.status).toBe(400);
   });
+
+  it("C8 the upload route takes multipart only: a JSON body naming a server file is refused with 415 and nothing is stored", async () => {
+    const before = (await documents()).length;
+    for (const json of [{ files: { a: { filepath: "/etc/passwd" } } }, { files: [{ name: "x.txt", path: "/etc/passwd" }] }]) {
+      const res = await call("documents", "POST", { kbId }, { json });
+      expect(res.status).toBe(415);
+    }
+    expect(await documents()).toHaveLength(before);
+    expect(JSON.stringify(await documents())).not.toContain("passwd");
+  });
 });
