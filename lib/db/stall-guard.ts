@@ -132,7 +132,7 @@ export class StallGuard {
 }
 
 /** One `SELECT 1` on a new connection, within `timeoutMs` in all (connect included). */
-export async function probePostgres(url: string, timeoutMs = 700): Promise<void> {
+export async function probePostgres(url: string, timeoutMs = 1_200): Promise<void> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   let timer: NodeJS.Timeout | undefined;
   try {

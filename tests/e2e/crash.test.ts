@@ -311,7 +311,7 @@ function crashSuite(label: "pglite" | "postgres", database: () => Promise<TestDa
       );
       // The batches seen stored before the kill were not embedded again; the rest was.
       expect(after.length).toBeGreaterThan(0);
-      expect(after.length).toBeLessThanOrEqual(total - atKill!.chunksEmbedded);
+      expect(after.length, `the app's log after the restart:\n${app.logs().slice(-3000)}`).toBeLessThanOrEqual(total - atKill!.chunksEmbedded);
     });
 
     it("C22 the resumed document has exactly the chunks of a clean ingestion of the same file: no duplicates, no gaps", { timeout: 150_000 }, async () => {
