@@ -3,6 +3,7 @@ import { check, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 
 // ./schema re-exports this module; the cycle is safe because `workspaces` is only read lazily
 // (inside the `references` thunks), after both modules have finished loading.
 import { workspaces } from "./schema";
+import { createdAt, id } from "./columns";
 
 /**
  * People, their sessions and the workspace keys. Secrets are never stored as given:
@@ -14,11 +15,6 @@ import { workspaces } from "./schema";
  * import { users, memberships, type User } from "@/lib/db/schema";
  */
 
-const id = () =>
-  text("id")
-    .primaryKey()
-    .default(sql`gen_random_uuid()::text`);
-const createdAt = () => timestamp("created_at", { withTimezone: true }).defaultNow().notNull();
 
 export const roles = ["owner", "editor", "viewer"] as const;
 export type Role = (typeof roles)[number];

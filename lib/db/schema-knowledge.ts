@@ -1,10 +1,11 @@
 import { sql, type InferInsertModel, type InferSelectModel } from "drizzle-orm";
-import { boolean, check, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, customType, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Localized } from "@/lib/i18n/locale";
 import type { ChunkingSettings, FileKind } from "@/lib/rag/types";
 // ./schema re-exports this module; the cycle is safe because `workspaces` is only read lazily
 // (inside the `references` thunk), after both modules have finished loading.
 import { workspaces } from "./schema";
+import { createdAt, id, updatedAt } from "./columns";
 
 /**
  * Knowledge bases, their documents and the chunks retrieval searches.
@@ -29,12 +30,6 @@ import { workspaces } from "./schema";
  * import { chunks, documents, knowledgeBases, type KnowledgeBase } from "@/lib/db/schema";
  */
 
-const id = () =>
-  text("id")
-    .primaryKey()
-    .default(sql`gen_random_uuid()::text`);
-const createdAt = () => timestamp("created_at", { withTimezone: true }).defaultNow().notNull();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).defaultNow().notNull();
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
 
 /** A pgvector `vector` of any dimension, written and read as its text form "[1,2,3]". */

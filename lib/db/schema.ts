@@ -15,6 +15,7 @@ import type { Answer, RunError } from "@/lib/engine/types";
 import type { FlowDocument } from "@/lib/flow/schema";
 import type { ProviderKind } from "@/lib/providers/types";
 import type { RunInput } from "@/nodes/context";
+import { createdAt, id, updatedAt } from "./columns";
 
 /**
  * The database schema. Every object belongs to a workspace, so accounts and tenancy can come
@@ -30,12 +31,6 @@ import type { RunInput } from "@/nodes/context";
  * import { flows, type Flow } from "@/lib/db/schema";
  */
 
-const id = () =>
-  text("id")
-    .primaryKey()
-    .default(sql`gen_random_uuid()::text`);
-const createdAt = () => timestamp("created_at", { withTimezone: true }).defaultNow().notNull();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).defaultNow().notNull();
 
 /** The default workspace every installation starts with (seeded by a migration). */
 export const LOCAL_WORKSPACE_ID = "local";
