@@ -2,33 +2,23 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { getFreePort, startModelServer, type ModelServer } from "../support/model-server";
+import { getFreePort } from "../support/model-server";
 import { FlowsPage } from "./pages/studio";
-import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import type { AppServer } from "./support/app-server";
+import { newContext } from "./support/browser";
 import { collectRun, json } from "./support/sse";
 import { authFetch } from "./support/auth";
+import { withStudio } from "./support/studio";
 
 const root = path.resolve(__dirname, "../..");
 const EVIL = "https://evil.example";
 
 describe("C9 C16 security headers and CORS on the production build", () => {
-  let models: ModelServer;
   let app: AppServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    models = await startModelServer({ tokenDelayMs: 1 });
-    app = await startApp({ ollamaBaseUrl: models.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await models?.close();
-  });
+  withStudio({ tokenDelayMs: 1 }, (studio) => ({ app, browser } = studio));
 
   it("C9 a credentialed preflight from https://evil.example gets no Access-Control-Allow-Origin echo and no Allow-Credentials", async () => {
     for (const target of ["/api/v1/flows", "/api/v1/providers", "/api/v1/status"]) {

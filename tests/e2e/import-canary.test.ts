@@ -1,14 +1,15 @@
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import type { FlowDocument } from "@/lib/flow/schema";
-import { startModelServer, type ModelServer } from "../support/model-server";
+import type { ModelServer } from "../support/model-server";
 import { CanvasPage, createFlowViaApi } from "./pages/canvas";
-import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext, screenshotDir } from "./support/browser";
+import type { AppServer } from "./support/app-server";
+import { newContext, screenshotDir } from "./support/browser";
 import { json } from "./support/sse";
+import { withStudio } from "./support/studio";
 
 /**
  * C4: importing, opening, editing, autosaving, versioning and exporting a flow has no side
@@ -22,17 +23,7 @@ describe("C4 importing and opening a flow runs nothing", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    models = await startModelServer({ tokenDelayMs: 1 });
-    app = await startApp({ ollamaBaseUrl: models.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await models?.close();
-  });
+  withStudio({ tokenDelayMs: 1 }, (studio) => ({ models, app, browser } = studio));
 
   it("C4 a flow with an HTTP node aimed at a canary host and an LLM node is imported, opened, edited, versioned and exported: no model request, no run, no browser request leaves the app", async () => {
     const template = await json(`${app.url}/api/v1/flows`, { method: "POST", body: { name: "source", templateId: "http-summary" } });

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_API_ROUTES, PUBLIC_PAGES } from "@/lib/server/public-routes";
 import { getFreePort } from "../support/model-server";
 import { startApp, type AppServer } from "./support/app-server";
+import { builtRoutes, METHODS, type BuiltRoute } from "./support/routes";
 
 /**
  * C1: every route of the built app, enumerated from Next.js's own manifest, called without
@@ -12,35 +11,6 @@ import { startApp, type AppServer } from "./support/app-server";
  * being in lib/server/public-routes.ts fails this test — so a new route cannot ship without a
  * decision about who may call it.
  */
-const root = path.resolve(__dirname, "../..");
-const distDir = path.join(root, process.env.NEXT_DIST_DIR || ".next");
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-
-interface BuiltRoute {
-  pattern: string;
-  kind: "api" | "page";
-  methods: string[];
-}
-
-function builtRoutes(): BuiltRoute[] {
-  const manifest = JSON.parse(readFileSync(path.join(distDir, "server/app-paths-manifest.json"), "utf8")) as Record<string, string>;
-  const routes: BuiltRoute[] = [];
-  for (const entry of Object.keys(manifest)) {
-    const kind = entry.endsWith("/route") ? "api" : entry.endsWith("/page") ? "page" : null;
-    if (!kind) continue;
-    const pattern = entry.replace(/\/(route|page)$/, "").replace(/\/\([^)]+\)/g, "") || "/";
-    // Build internals and the app icon (a static file, no data; excluded from the proxy too).
-    if (pattern.startsWith("/_") || pattern === "/favicon.ico" || pattern === "/icon.svg") continue;
-    let methods: string[] = ["GET"];
-    if (kind === "api") {
-      const source = readFileSync(path.join(root, "app", `${entry}.ts`), "utf8");
-      methods = METHODS.filter((m) => new RegExp(`export const ${m}\\b`).test(source));
-    }
-    routes.push({ pattern, kind, methods });
-  }
-  return routes;
-}
-
 /** A concrete path for a pattern: every [param] becomes a plausible id. */
 const concrete = (pattern: string) => pattern.replace(/\[[^\]]+\]/g, "0b5e1c8a-4f0e-4a8e-9d3c-7a2b6c1d9e0f");
 

@@ -1,27 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { getFreePort, startModelServer } from "../support/model-server";
+import { getFreePort } from "../support/model-server";
 import { FlowsPage, screenshot } from "./pages/studio";
 import { startApp, type AppServer } from "./support/app-server";
 import { launchBrowser, newContext } from "./support/browser";
+import { withStudio } from "./support/studio";
 
-type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
 
 describe("the studio in Chromium, with a model server", () => {
-  let models: ModelServer;
   let app: AppServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    models = await startModelServer({ tokenDelayMs: 30 });
-    app = await startApp({ ollamaBaseUrl: models.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await models?.close();
-  });
+  withStudio({ tokenDelayMs: 30 }, (studio) => ({ app, browser } = studio));
 
   it("creates a flow, streams an answer in the test panel and shows the trace of every node", async () => {
     const context = await newContext(browser, "en-US");

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import type { FlowDocument } from "@/lib/flow/schema";
-import { startModelServer } from "../support/model-server";
 import { screenshot } from "./pages/studio";
 import { FlowCards, VersionsPage } from "./pages/versions";
-import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import type { AppServer } from "./support/app-server";
+import { newContext } from "./support/browser";
 import { json } from "./support/sse";
+import { withStudio } from "./support/studio";
 
-type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
 
 function setGeneralTemperature(graph: FlowDocument, value: number): FlowDocument {
   const next = structuredClone(graph);
@@ -19,20 +18,9 @@ function setGeneralTemperature(graph: FlowDocument, value: number): FlowDocument
 }
 
 describe("versions, templates and the flows list in Chromium", () => {
-  let models: ModelServer;
   let app: AppServer;
   let browser: Browser;
-
-  beforeAll(async () => {
-    models = await startModelServer({ tokenDelayMs: 5 });
-    app = await startApp({ ollamaBaseUrl: models.url });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await models?.close();
-  });
+  withStudio({ tokenDelayMs: 5 }, (studio) => ({ app, browser } = studio));
 
   it("creates from a template, versions a settings change, shows it in the compare and restores", async () => {
     const templates = await json(`${app.url}/api/v1/templates`);
