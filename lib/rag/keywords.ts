@@ -71,6 +71,17 @@ function stemCached(word: string): string {
   return stem;
 }
 
+const COMBINING_MARK = /\p{M}/gu;
+const LATIN_LETTER_WITH_MARKS = /[\u00c0-\u024f\u1e00-\u1eff]/g;
+
+/**
+ * Latin letters without their accents (Beyoncé → Beyonce, Żelazowa → Zelazowa): people type
+ * names without them. Only Latin letters are touched; Chinese and other scripts stay as written.
+ */
+function foldLatinAccents(text: string): string {
+  return text.replace(LATIN_LETTER_WITH_MARKS, (c) => c.normalize("NFKD").replace(COMBINING_MARK, ""));
+}
+
 function pushWord(word: string, out: string[]): void {
   if (EN_STOP.has(word)) return;
   const first = word.charCodeAt(0);
@@ -105,7 +116,7 @@ export function tokenize(input: string, options: TokenOptions): string[] {
     for (const match of input.toLowerCase().matchAll(ASCII_WORD)) pushWord(match[0], out);
     return out;
   }
-  const text = input.normalize("NFKC").toLowerCase();
+  const text = foldLatinAccents(input.normalize("NFKC").toLowerCase());
   if (!HAN.test(text)) {
     for (const match of text.matchAll(WORD)) pushWord(match[0], out);
     return out;

@@ -50,6 +50,12 @@ describe("keywordTokens: English and mixed", () => {
     expect(tokens).toEqual(expect.arrayContaining(["2024", "13", "统计法", "qwen2", "5", "model"]));
   });
 
+  it("folds accents, so a name typed without them still matches", () => {
+    expect(keywordQuery("Beyonce Frederic Chopin")).toEqual(keywordTokens("Beyoncé, Frédéric Chopin"));
+    expect(keywordTokens("Żelazowa Wola 的肖邦故居")).toEqual(expect.arrayContaining(["zelazowa", "wola"]));
+    expect(keywordTokens("naïve café")).toEqual(keywordTokens("naive cafe"));
+  });
+
   it("is empty for punctuation-only text", () => {
     expect(keywordTokens("。，！？…… --- !!!")).toEqual([]);
   });
