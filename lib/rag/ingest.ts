@@ -9,6 +9,7 @@ import { claimKnowledgeBaseDimension, getKnowledgeBaseById } from "@/lib/db/quer
 import { chunks, documents, knowledgeBases, type DocumentError, type DocumentStatus, type KnowledgeBase } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/providers/types";
+import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
 import { parseFile } from "@/lib/rag/parse";
 import { splitDocument } from "@/lib/rag/split";
 import type { ChunkDraft } from "@/lib/rag/types";
@@ -105,6 +106,7 @@ export async function ingestDocument(deps: IngestDeps, documentId: string): Prom
       await updateDocumentStatus(deps.db, documentId, { status: "embedding", error: null });
     }
 
+    const subject = documentSubject(doc.name);
     const batch = Math.max(1, deps.batchSize ?? 128);
     const end = drafts ? drafts.length : counts.maxIndex + 1;
     // One job per document runs at a time (queue dedupe), so what is stored is read once.
@@ -123,7 +125,8 @@ export async function ingestDocument(deps: IngestDeps, documentId: string): Prom
           const s = stored.get(i);
           if (s && !s.embedded) stale.push(s);
         }
-        const texts = [...fresh.map((d) => d.text), ...stale.map((s) => s.text)];
+        // Embedded (and keyword-indexed) with the document's name and section heading.
+        const texts = [...fresh, ...stale].map((c) => indexedChunkText(c, subject));
         if (texts.length === 0) continue;
         const vectors = await embedder.embed(texts, deps.signal);
         checkVectors(vectors, texts.length, kb.dimension ?? vectors[0]?.length);
@@ -136,7 +139,8 @@ export async function ingestDocument(deps: IngestDeps, documentId: string): Prom
         await writing;
         embedded += texts.length;
         embeddedNow += texts.length;
-        writing = writeBatch(deps, { knowledgeBaseId: kb.id, documentId, workspaceId: doc.workspaceId, dims: indexDims }, fresh, stale, vectors, Math.min(embedded, total), total);
+        const owner = { knowledgeBaseId: kb.id, documentId, workspaceId: doc.workspaceId, dims: indexDims };
+        writing = writeBatch(deps, owner, { fresh, stale, indexTexts: texts, vectors }, Math.min(embedded, total), total);
       }
       await writing;
     } catch (error) {
@@ -159,12 +163,12 @@ type StoredChunk = Awaited<ReturnType<typeof chunkStates>>[number];
 async function writeBatch(
   deps: IngestDeps,
   owner: { knowledgeBaseId: string; documentId: string; workspaceId: string; dims: number | null },
-  fresh: ChunkDraft[],
-  stale: StoredChunk[],
-  vectors: number[][],
+  /** New chunks then stored ones to re-embed; indexTexts and vectors follow the same order. */
+  batch: { fresh: ChunkDraft[]; stale: StoredChunk[]; indexTexts: string[]; vectors: number[][] },
   chunksEmbedded: number,
   chunkCount: number,
 ): Promise<void> {
+  const { fresh, stale, indexTexts, vectors } = batch;
   const rows: NewChunkRow[] = fresh.map((d, i) => ({
     index: d.index,
     text: d.text,
@@ -173,9 +177,11 @@ async function writeBatch(
     page: d.page ?? null,
     embedding: vectors[i],
     metadata: d.heading ? { heading: d.heading } : {},
+    indexText: indexTexts[i],
   }));
   await insertChunks(deps.db, owner, rows, owner.dims);
-  await setChunkEmbeddings(deps.db, stale.map((s, i) => ({ id: s.id, embedding: vectors[fresh.length + i] })));
+  const refreshed = stale.map((s, i) => ({ id: s.id, embedding: vectors[fresh.length + i], indexText: indexTexts[fresh.length + i] }));
+  await setChunkEmbeddings(deps.db, refreshed);
   await updateDocumentStatus(deps.db, owner.documentId, { chunksEmbedded });
   deps.onProgress?.({ documentId: owner.documentId, chunksEmbedded, chunkCount });
 }

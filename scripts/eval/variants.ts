@@ -4,12 +4,14 @@
  * eval's own metrics — to compare keyword tokenisations and fusion weights in seconds, without a
  * database. The eval command (scripts/eval-retrieval.ts) stays the measurement of record; its
  * BM25 + default-fusion figures match the "bm25" and "rrf 0.015" rows here.
+ * NO_SUBJECT=1 indexes chunks without their document's name, as before lib/rag/chunk-context.ts.
  * @example npx tsx --conditions=react-server scripts/eval/variants.ts /work/shared/eval/cmrc2018_trial_zh
  */
 import path from "node:path";
 import { hashEmbed } from "@/lib/providers";
 import { BM25_B, BM25_K1 } from "@/lib/rag/bm25";
 import { fuseRankings, OFFLINE_VECTOR_WEIGHT } from "@/lib/rag/fusion";
+import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
 import { keywordTokens } from "@/lib/rag/keywords";
 import { parseFile } from "@/lib/rag/parse";
 import { splitDocument } from "@/lib/rag/split";
@@ -20,6 +22,8 @@ import { scoreQuery, summarize } from "./metrics";
 
 interface Chunk {
   text: string;
+  /** What the product indexes: the chunk with its document's subject (lib/rag/chunk-context.ts). */
+  indexText: string;
   passageId: string | undefined;
   vector: Float32Array;
 }
@@ -30,10 +34,10 @@ type Tokenizer = (text: string) => string[];
 function bm25Ranker(chunks: Chunk[], tokenize: Tokenizer): (query: string) => number[] {
   const tfs = chunks.map((c) => {
     const tf = new Map<string, number>();
-    for (const t of tokenize(c.text)) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const t of tokenize(c.indexText)) tf.set(t, (tf.get(t) ?? 0) + 1);
     return tf;
   });
-  const lengths = chunks.map((c) => tokenize(c.text).length);
+  const lengths = chunks.map((c) => tokenize(c.indexText).length);
   const average = lengths.reduce((s, l) => s + l, 0) / chunks.length;
   const postings = new Map<string, number[]>();
   tfs.forEach((tf, i) => {
@@ -87,8 +91,10 @@ async function main(dir: string): Promise<void> {
   for (const doc of groupIntoDocuments(set.passages)) {
     const parsed = await parseFile(new TextEncoder().encode(doc.text), { filename: doc.name });
     const passages = relocatePassages(doc, parsed.text, (s) => normalizeText(s), originals);
+    const subject = documentSubject(doc.name);
     for (const draft of splitDocument(parsed, defaultChunking)) {
-      chunks.push({ text: draft.parentText ?? draft.text, passageId: passageAt(passages, draft.start), vector: Float32Array.from(hashEmbed(draft.text)) });
+      const indexText = indexedChunkText(draft, process.env.NO_SUBJECT ? "" : subject);
+      chunks.push({ text: draft.parentText ?? draft.text, indexText, passageId: passageAt(passages, draft.start), vector: Float32Array.from(hashEmbed(indexText)) });
     }
   }
   const evaluate = (rank: (query: string) => number[]) => {

@@ -7,6 +7,7 @@ import type { KnowledgeBase } from "@/lib/db/schema";
 import { BM25_K1, bm25Idf, bm25Score, bm25Term, idealScore } from "@/lib/rag/bm25";
 import { defaultFusionWeights, OFFLINE_VECTOR_WEIGHT } from "@/lib/rag/fusion";
 import { ingestDocument } from "@/lib/rag/ingest";
+import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
 import { keywordQuery, keywordTokens } from "@/lib/rag/keywords";
 import { retrieve } from "@/lib/rag/retrieve";
 import { searchKnowledgeBases } from "@/lib/rag/search";
@@ -56,16 +57,19 @@ const HARBOURS = [
 ].join("\n\n");
 const CITY = Array.from({ length: 30 }, (_, i) => `Street ${i} has a bamboo garden and a panda mural near bus stop ${i}.`).join("\n\n");
 
+/** A chunk's index tokens: its text under its document's name (lib/rag/chunk-context.ts). */
+const indexedTokens = (chunk: { text: string; name: string }) => keywordTokens(indexedChunkText(chunk, documentSubject(chunk.name)));
+
 /** BM25 computed from scratch in JavaScript over the knowledge base's visible chunks. */
 async function reference(t: TestDatabase, kbId: string, query: string): Promise<Array<{ id: string; score: number }>> {
-  const rows = await t.query<{ id: string; text: string }>(
-    `select c.id, c.text from chunks c join documents d on d.id = c.document_id
+  const rows = await t.query<{ id: string; text: string; name: string }>(
+    `select c.id, c.text, d.name from chunks c join documents d on d.id = c.document_id
      where c.knowledge_base_id = $1 and c.enabled and d.status = 'ready'`,
     [kbId],
   );
   const terms = keywordQuery(query);
   const docs = rows.map((r) => {
-    const tokens = keywordTokens(r.text);
+    const tokens = indexedTokens(r);
     const tf = new Map<string, number>();
     for (const token of tokens) tf.set(token, (tf.get(token) ?? 0) + 1);
     return { id: r.id, length: tokens.length, tf };
@@ -115,9 +119,12 @@ forEachDatabase("BM25 keyword search", (t) => {
   afterAll(() => dispose());
 
   it("stores each chunk's token count as its BM25 length", async () => {
-    const rows = await t.query<{ text: string; keyword_count: number }>("select text, keyword_count from chunks where knowledge_base_id = $1", [kb.id]);
+    const rows = await t.query<{ text: string; name: string; keyword_count: number }>(
+      "select c.text, d.name, c.keyword_count from chunks c join documents d on d.id = c.document_id where c.knowledge_base_id = $1",
+      [kb.id],
+    );
     expect(rows.length).toBeGreaterThan(5);
-    for (const r of rows) expect(r.keyword_count).toBe(keywordTokens(r.text).length);
+    for (const r of rows) expect(r.keyword_count).toBe(indexedTokens(r).length);
   });
 
   it("ranks and scores exactly as BM25 over the knowledge base's own chunks", async () => {

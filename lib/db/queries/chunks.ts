@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, ilike, param, sql, type SQL } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/providers/types";
+import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
 import { keywordTokens } from "@/lib/rag/keywords";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
@@ -25,6 +26,9 @@ export interface NewChunkRow {
   page?: number | null;
   embedding: number[];
   metadata?: Record<string, unknown>;
+  /** What the keywords are computed from when it is more than the text: the chunk with its
+   *  document's subject and heading (lib/rag/chunk-context.ts). */
+  indexText?: string;
 }
 
 /** A chunk without its vectors, for lists and the chunk editor. */
@@ -66,8 +70,8 @@ export async function insertChunks(
   dims: number | null = null,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const clean = jsonSafe(rows.map((r) => ({ text: r.text, parentText: r.parentText ?? null, metadata: JSON.stringify(r.metadata ?? {}) })));
-  const tokens = clean.map((r) => keywordTokens(r.text));
+  const clean = jsonSafe(rows.map((r) => ({ text: r.text, parentText: r.parentText ?? null, metadata: JSON.stringify(r.metadata ?? {}), indexText: r.indexText ?? r.text })));
+  const tokens = clean.map((r) => keywordTokens(r.indexText));
   const column = <T,>(pick: (row: NewChunkRow, i: number) => T) => param(rows.map(pick));
   const inserted = await dbCall("insertChunks", () =>
     db.execute<{ index: number }>(sql`
@@ -95,10 +99,16 @@ export async function chunkStates(
   documentId: string,
   from: number,
   to: number,
-): Promise<Array<{ id: string; index: number; text: string; embedded: boolean }>> {
+): Promise<Array<{ id: string; index: number; text: string; heading: string | null; embedded: boolean }>> {
   return dbCall("chunkStates", () =>
     db
-      .select({ id: chunks.id, index: chunks.index, text: chunks.text, embedded: sql<boolean>`${chunks.embedding} is not null` })
+      .select({
+        id: chunks.id,
+        index: chunks.index,
+        text: chunks.text,
+        heading: sql<string | null>`${chunks.metadata}->>'heading'`,
+        embedded: sql<boolean>`${chunks.embedding} is not null`,
+      })
       .from(chunks)
       .where(and(eq(chunks.documentId, documentId), sql`${chunks.index} >= ${from} and ${chunks.index} < ${to}`))
       .orderBy(asc(chunks.index)),
@@ -106,19 +116,24 @@ export async function chunkStates(
 }
 
 /**
- * Stores new vectors for existing chunks (re-embedding) in one statement; they wait outside
- * the HNSW index until the next index sync.
- * @example await setChunkEmbeddings(db, [{ id, embedding }]);
+ * Stores new vectors for existing chunks (re-embedding) in one statement, and their keywords
+ * recomputed from the same indexed text (so chunks stored before the index took document names
+ * in catch up); the vectors wait outside the HNSW index until the next index sync.
+ * @example await setChunkEmbeddings(db, [{ id, embedding, indexText: "文档名\n分段内容" }]);
  */
-export async function setChunkEmbeddings(db: Db, rows: Array<{ id: string; embedding: number[] }>): Promise<void> {
+export async function setChunkEmbeddings(db: Db, rows: Array<{ id: string; embedding: number[]; indexText: string }>): Promise<void> {
   if (rows.length === 0) return;
   const list = sql.join(
-    rows.map((r) => sql`(${r.id}, ${vectorLiteral(r.embedding)}::vector)`),
+    rows.map((r) => {
+      const tokens = keywordTokens(jsonSafe(r.indexText));
+      return sql`(${r.id}, ${vectorLiteral(r.embedding)}::vector, ${tokens.join(" ")}::text, ${tokens.length}::int)`;
+    }),
     sql`, `,
   );
   await dbCall("setChunkEmbeddings", () =>
-    db.execute(sql`UPDATE chunks c SET embedding = v.embedding, dims = NULL, updated_at = now()
-      FROM (VALUES ${list}) AS v(id, embedding) WHERE c.id = v.id`),
+    db.execute(sql`UPDATE chunks c SET embedding = v.embedding, dims = NULL, keywords = to_tsvector('simple', v.keywords),
+        keyword_count = v.keyword_count, updated_at = now()
+      FROM (VALUES ${list}) AS v(id, embedding, keywords, keyword_count) WHERE c.id = v.id`),
   );
 }
 
@@ -163,6 +178,16 @@ export async function getChunkById(db: Db, workspaceId: string, id: string): Pro
   return rows[0] ?? null;
 }
 
+const headingOf = (metadata: unknown): string | null => {
+  const heading = (metadata as { heading?: unknown } | null)?.heading;
+  return typeof heading === "string" ? heading : null;
+};
+
+async function documentName(db: Db, documentId: string): Promise<string> {
+  const rows = await dbCall("documentName", () => db.select({ name: documents.name }).from(documents).where(eq(documents.id, documentId)).limit(1));
+  return rows[0]?.name ?? "";
+}
+
 /**
  * Replaces a chunk's text: keywords are recomputed and the chunk is re-embedded at once with the
  * knowledge base's embedder (passed in), so its new words are findable immediately.
@@ -175,8 +200,9 @@ export async function updateChunkText(db: Db, embedder: Embedder, workspaceId: s
   if (!clean) {
     throw new AppError("validation", { en: "A chunk cannot be empty; disable or delete it instead.", zh: "分段内容不能为空；如需移除，请停用或删除该分段。" }, 400);
   }
-  const [vector] = await embedder.embed([clean]);
-  const tokens = keywordTokens(clean);
+  const indexText = indexedChunkText({ text: clean, heading: headingOf(current.metadata) }, documentSubject(await documentName(db, current.documentId)));
+  const [vector] = await embedder.embed([indexText]);
+  const tokens = keywordTokens(indexText);
   await claimKnowledgeBaseDimension(db, current.knowledgeBaseId, vector.length);
   // The edit enters the HNSW index directly: one row costs milliseconds.
   const rows = await dbCall("updateChunkText", () =>

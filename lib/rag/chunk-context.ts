@@ -1,0 +1,42 @@
+/**
+ * What a chunk is indexed under besides its own words: the name of its document and the heading
+ * of its section. A chunk cut from the middle of an article rarely repeats the article's subject
+ * ("它的别名…", "She married…"), yet questions name it ("猴面包树的别名是什么？", "Whom did
+ * Beyoncé marry?"); without the subject, the article's opening chunk — the one that repeats the
+ * name most — wins such questions. LlamaIndex puts file names into embedded text by default and
+ * "contextual retrieval" prepends a summary for the same reason.
+ *
+ * Only the index sees this: keywords and the embedded text. The chunk shown, cited and given to
+ * the model stays exactly the document's text.
+ *
+ * Measured with the eval sets' articles as documents named after their titles, plain BM25 on
+ * 300-character chunks, answer in top-1 chunk / in 1 500 characters (scripts/eval/variants.ts):
+ * CMRC 2018 0.864 / 0.967 → 0.893 / 0.986, DRCD 0.945 / 0.992 → 0.942 / 0.992, SQuAD
+ * 0.639 / 0.834 → 0.664 / 0.862.
+ */
+
+/** File extensions a document name may end with (ours, and what people commonly upload). */
+const EXTENSION = /\.(pdf|docx?|md|markdown|html?|txt|text|csv|tsv|json|rtf)$/i;
+
+/**
+ * The subject a document's name gives: the name without its extension, underscores as spaces.
+ * @example documentSubject("2024_年度报告.pdf") // "2024 年度报告"
+ * @example documentSubject("Beyoncé.txt") // "Beyoncé"
+ */
+export function documentSubject(name: string): string {
+  return name.replace(EXTENSION, "").replace(/_+/g, " ").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The text a chunk is indexed as: the document's subject, the section heading when it says more,
+ * then the chunk.
+ * @example indexedChunkText({ text: "又名猢狲树…" }, "猴面包树") // "猴面包树\n又名猢狲树…"
+ */
+export function indexedChunkText(chunk: { text: string; heading?: string | null }, subject: string): string {
+  const lines: string[] = [];
+  if (subject) lines.push(subject);
+  const heading = chunk.heading?.trim();
+  if (heading && heading !== subject && !chunk.text.startsWith(heading)) lines.push(heading);
+  lines.push(chunk.text);
+  return lines.join("\n");
+}
