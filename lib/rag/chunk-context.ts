@@ -18,13 +18,19 @@
 /** File extensions a document name may end with (ours, and what people commonly upload). */
 const EXTENSION = /\.(pdf|docx?|md|markdown|html?|txt|text|csv|tsv|json|rtf)$/i;
 
+/** A name longer than this is cut: a 255-character file name would otherwise outweigh a short
+ *  chunk's own words in BM25's length normalisation. */
+const MAX_SUBJECT = 80;
+
 /**
- * The subject a document's name gives: the name without its extension, underscores as spaces.
+ * The subject a document's name gives: the name without its extension, underscores as spaces,
+ * at most 80 characters.
  * @example documentSubject("2024_年度报告.pdf") // "2024 年度报告"
  * @example documentSubject("Beyoncé.txt") // "Beyoncé"
  */
 export function documentSubject(name: string): string {
-  return name.replace(EXTENSION, "").replace(/_+/g, " ").replace(/\s+/g, " ").trim();
+  const subject = name.replace(EXTENSION, "").replace(/_+/g, " ").replace(/\s+/g, " ").trim();
+  return Array.from(subject).slice(0, MAX_SUBJECT).join("").trim();
 }
 
 /**

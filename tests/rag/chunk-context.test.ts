@@ -16,6 +16,7 @@ describe("documentSubject / indexedChunkText", () => {
     expect(documentSubject("Beyoncé.txt")).toBe("Beyoncé");
     expect(documentSubject("v1.2 release notes.MD")).toBe("v1.2 release notes");
     expect(documentSubject("no-extension")).toBe("no-extension");
+    expect(Array.from(documentSubject(`${"很长的文件名".repeat(40)}.pdf`))).toHaveLength(80);
   });
 
   it("puts the subject and a heading that says more above the chunk", () => {
