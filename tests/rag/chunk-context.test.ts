@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listChunks, updateChunkText } from "@/lib/db/queries/chunks";
+import { reembedKnowledgeBase } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase } from "@/lib/db/schema";
 import { hashEmbed } from "@/lib/providers";
 import { createOfflineEmbedder } from "@/lib/providers/offline";
 import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
 import { ingestDocument } from "@/lib/rag/ingest";
+import { keywordTokens } from "@/lib/rag/keywords";
 import { searchKnowledgeBases } from "@/lib/rag/search";
 import type { FileStore } from "@/lib/storage/files";
 import { forEachDatabase } from "../support/db";
@@ -85,5 +87,26 @@ forEachDatabase("chunks indexed under their document's name", (t) => {
     const hits = await search("猴面包树的俗称");
     expect(hits[0].id).toBe(baobabAlias.id);
     expect(hits[0].text).toBe("民间俗称猢狲树。");
+  });
+
+  it("brings chunks indexed before document names existed up to date when the knowledge base is re-embedded", async () => {
+    const old = await newKb(t.db, "水果（旧索引）", { mode: "general", chunkSize: 150, chunkOverlap: 20, parentSize: 1200 });
+    for (const [name, text] of [["榴莲.txt", durian], ["猴面包树.txt", baobab]]) {
+      const doc = await addText(t.db, files, old.id, name, text);
+      await ingestDocument({ db: t.db, files, embedder }, doc.id);
+    }
+    const searchOld = (query: string) => searchKnowledgeBases(t.db, { workspaceId: WS, knowledgeBaseIds: [old.id], query, queryEmbedding: hashEmbed(query), topK: 3 });
+    // As an older version stored them: keywords of the chunk text alone.
+    const { items } = await listChunks(t.db, WS, { knowledgeBaseId: old.id });
+    for (const chunk of items) {
+      const tokens = keywordTokens(chunk.text);
+      await t.query("update chunks set keywords = to_tsvector('simple', $1), keyword_count = $2 where id = $3", [tokens.join(" "), tokens.length, chunk.id]);
+    }
+    expect((await searchOld("榴莲的别名有哪些？"))[0].text).not.toContain("别名");
+    const ids = await reembedKnowledgeBase(t.db, WS, old.id);
+    for (const id of ids) await ingestDocument({ db: t.db, files, embedder }, id);
+    const hits = await searchOld("榴莲的别名有哪些？");
+    expect(hits[0].documentName).toBe("榴莲.txt");
+    expect(hits[0].text).toContain("别名");
   });
 });
