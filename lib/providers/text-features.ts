@@ -26,21 +26,22 @@ export function hasCjk(text: string): boolean {
   return HAN.test(text);
 }
 
+const STEM_RULES: [RegExp, string][] = [
+  [/ies$/, "y"],
+  [/(ss|us)$/, "$1"],
+  [/sses$/, "ss"],
+  [/(x|ch|sh)es$/, "$1"],
+  [/([^s])s$/, "$1"],
+  [/ied$/, "y"],
+  [/(\w{3,})ing$/, "$1"],
+  [/(\w{3,})ed$/, "$1"],
+  [/(\w{3,})ly$/, "$1"],
+];
+
 /** A light English stemmer: strips common inflections so "indexes", "indexing", "indexed" meet. */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
-  const rules: [RegExp, string][] = [
-    [/ies$/, "y"],
-    [/(ss|us)$/, "$1"],
-    [/sses$/, "ss"],
-    [/(x|ch|sh)es$/, "$1"],
-    [/([^s])s$/, "$1"],
-    [/ied$/, "y"],
-    [/(\w{3,})ing$/, "$1"],
-    [/(\w{3,})ed$/, "$1"],
-    [/(\w{3,})ly$/, "$1"],
-  ];
-  for (const [pattern, replacement] of rules) {
+  for (const [pattern, replacement] of STEM_RULES) {
     if (pattern.test(word)) return word.replace(pattern, replacement);
   }
   return word;

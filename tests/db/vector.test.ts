@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { forEachDatabase } from "../support/db";
+import { sql } from "drizzle-orm";
 import { atLeast, MIN_PGVECTOR, pgvectorWarning } from "@/lib/db/pgvector-version";
+import { vectorArray, vectorBinary } from "@/lib/db/queries/chunk-vectors";
 
 forEachDatabase("schema and pgvector", (t) => {
   it("has the vector extension: distances between vectors are computed", async () => {
@@ -28,6 +30,13 @@ forEachDatabase("schema and pgvector", (t) => {
     expect(atLeast("0.7.4")).toBe(false);
     expect(pgvectorWarning("0.8.0")).toMatch(/older than 0\.8\.2/);
     expect(pgvectorWarning("0.8.7")).toBeNull();
+  });
+
+  it("sends a batch of vectors the database reads back exactly (binary on PostgreSQL, text on PGlite)", async () => {
+    const result = await t.db.execute<{ v: string }>(sql`SELECT (u.v)::text AS v FROM unnest(${vectorArray(t.db, [[0.5, -0.25, 1e-7], [1, 2, 3]])}) AS u(v)`);
+    expect(result.rows.map((r) => r.v)).toEqual(["[0.5,-0.25,1e-07]", "[1,2,3]"]);
+    expect(vectorBinary([0.5, 1]).toString("hex")).toBe("00020000" + "3f000000" + "3f800000");
+    expect(() => vectorBinary([1, Number.NaN])).toThrow(/invalid number/);
   });
 
   it("supports a vector column with an HNSW index and nearest-neighbour order", async () => {

@@ -1,5 +1,6 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { param, sql, type SQL } from "drizzle-orm";
+import { Pool } from "pg";
 import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
@@ -42,6 +43,8 @@ function checkedDimension(dimension: number): number {
   return dimension;
 }
 
+const invalidNumber = () => new AppError("EMBEDDING_INVALID", { en: "The embedding model returned an invalid number.", zh: "向量模型返回了无效的数值。" }, 502);
+
 /**
  * A vector as pgvector's text input, at about float4 precision (what pgvector stores anyway),
  * which keeps INSERT statements small.
@@ -51,12 +54,47 @@ export function vectorLiteral(vector: number[]): string {
   let out = "[";
   for (let i = 0; i < vector.length; i++) {
     const v = vector[i];
-    if (!Number.isFinite(v)) throw new AppError("EMBEDDING_INVALID", { en: "The embedding model returned an invalid number.", zh: "向量模型返回了无效的数值。" }, 502);
+    if (!Number.isFinite(v)) throw invalidNumber();
     // Rounding then printing the shortest form is 4× faster than toPrecision (measured: 0.5 s
     // instead of 2 s for 8.7k × 512); tiny magnitudes keep 6 significant digits.
     out += (i ? "," : "") + (v === 0 ? "0" : Math.abs(v) >= 1e-4 ? String(Math.round(v * 1e8) / 1e8) : v.toPrecision(6));
   }
   return `${out}]`;
+}
+
+/**
+ * A vector in pgvector's binary format (what `vector_recv` reads): int16 dimension, int16 zero,
+ * then big-endian float4s. node-postgres sends a Buffer parameter as binary.
+ * @example vectorBinary([0.5, 1]).length // 12
+ */
+export function vectorBinary(vector: number[]): Buffer {
+  const out = Buffer.allocUnsafe(4 + 4 * vector.length);
+  out.writeInt16BE(vector.length, 0);
+  out.writeInt16BE(0, 2);
+  for (let i = 0; i < vector.length; i++) {
+    const v = vector[i];
+    if (!Number.isFinite(v)) throw invalidNumber();
+    out.writeFloatBE(v, 4 + 4 * i);
+  }
+  return out;
+}
+
+/**
+ * Vectors as one `vector[]` SQL value for a bulk statement. On PostgreSQL each vector travels as
+ * a binary parameter: 2 KB instead of ~5.6 KB of digits per 512-dim vector, and no number
+ * parsing on either side (SQuAD ingestion: see docs/benchmarks.md). PGlite runs in this process,
+ * so it keeps the text form it reads natively.
+ * @example sql`SELECT * FROM unnest(${vectorArray(db, vectors)}) AS u(embedding)`
+ */
+export function vectorArray(db: Db, vectors: number[][]): SQL {
+  if ((db as { $client?: unknown }).$client instanceof Pool) {
+    if (vectors.length === 0) return sql`'{}'::vector[]`;
+    return sql`ARRAY[${sql.join(
+      vectors.map((v) => sql`${vectorBinary(v)}::vector`),
+      sql`, `,
+    )}]`;
+  }
+  return sql`${param(vectors.map(vectorLiteral))}::text[]::vector[]`;
 }
 
 const createIndexSql = (dimension: number) =>

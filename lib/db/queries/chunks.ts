@@ -8,7 +8,7 @@ import type { Db } from "../client";
 import { dbCall } from "../errors";
 import { jsonSafe } from "../json";
 import { chunks, documents, knowledgeBases, type Chunk } from "../schema";
-import { vectorLiteral } from "./chunk-vectors";
+import { vectorArray, vectorLiteral } from "./chunk-vectors";
 import { bumpContentVersion, claimKnowledgeBaseDimension } from "./knowledge-bases";
 
 /**
@@ -77,11 +77,11 @@ export async function insertChunks(
     db.execute<{ index: number }>(sql`
       INSERT INTO chunks (knowledge_base_id, document_id, workspace_id, index, text, parent_text, start, page, keywords, keyword_count, embedding, dims, metadata)
       SELECT ${owner.knowledgeBaseId}, ${owner.documentId}, ${owner.workspaceId}, u.index, u.text, u.parent_text, u.start, u.page,
-        to_tsvector('simple', u.keywords), u.keyword_count, u.embedding::vector, ${dims}::int, u.metadata::jsonb
+        to_tsvector('simple', u.keywords), u.keyword_count, u.embedding, ${dims}::int, u.metadata::jsonb
       FROM unnest(
         ${column((r) => r.index)}::int[], ${column((_, i) => clean[i].text)}::text[], ${column((_, i) => clean[i].parentText)}::text[],
         ${column((r) => r.start)}::int[], ${column((r) => r.page ?? null)}::int[], ${column((_, i) => tokens[i].join(" "))}::text[],
-        ${column((_, i) => tokens[i].length)}::int[], ${column((r) => vectorLiteral(r.embedding))}::text[], ${column((_, i) => clean[i].metadata)}::text[]
+        ${column((_, i) => tokens[i].length)}::int[], ${vectorArray(db, rows.map((r) => r.embedding))}, ${column((_, i) => clean[i].metadata)}::text[]
       ) AS u(index, text, parent_text, start, page, keywords, keyword_count, embedding, metadata)
       ON CONFLICT (document_id, index) DO NOTHING
       RETURNING index`),
