@@ -1,4 +1,5 @@
 import type { Localized } from "@/lib/i18n/locale";
+import { contextExcerpts } from "@/lib/rag/excerpts";
 
 /**
  * What travels along an edge. Connection checks compare kinds through `canConnect`,
@@ -89,8 +90,17 @@ export function passageText(text: string): string {
 /**
  * Renders retrieved passages as the numbered context block prompts quote and answers cite:
  * "[1] first passage", a blank line, "[2] second passage"…, each neutralised by {@link passageText}.
+ * Neighbouring chunks of one document become one excerpt numbered by all of them ("[1][3]",
+ * lib/rag/excerpts.ts), so numbers keep pointing into the retrieved list. With `names`, each
+ * excerpt says which document it comes from.
  * @example documentsToText([{ id: "a", text: "北京是首都。" }]) // "[1] 北京是首都。"
  */
-export function documentsToText(docs: readonly Pick<DocumentChunk, "text">[]): string {
-  return docs.map((doc, i) => `[${i + 1}] ${passageText(doc.text)}`).join("\n\n");
+export function documentsToText(docs: readonly (Pick<DocumentChunk, "text"> & Partial<DocumentChunk>)[], opts: { names?: boolean } = {}): string {
+  return contextExcerpts(docs)
+    .map((excerpt) => {
+      const label = excerpt.members.map((i) => `[${i + 1}]`).join("");
+      const name = opts.names ? docs[excerpt.members[0]].documentName : undefined;
+      return `${label}${name ? ` (${passageText(name)})` : ""} ${passageText(excerpt.text)}`;
+    })
+    .join("\n\n");
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MAX_TAGS, tagSchema } from "@/lib/document-tags";
 import { AppError } from "@/lib/errors";
 import { defineNode } from "./define";
-import { passageText, port, type DocumentChunk } from "./ports";
+import { documentsToText, port, type DocumentChunk } from "./ports";
 
 const config = z.object({
   knowledgeBaseIds: z
@@ -82,12 +82,14 @@ const config = z.object({
 
 /**
  * Formats passages for a prompt: numbered, each with its source, so the model can cite [n] and
- * the person can find it. Retrieved text is marked as material to answer from, not instructions
- * (it may contain text written by anyone — C19).
+ * the person can find it. Neighbouring chunks of one document are joined into one excerpt
+ * numbered by all of them ("[1][3]", lib/rag/excerpts.ts), so the overlap is not repeated and a
+ * passage cut between two chunks reads whole. Retrieved text is marked as material to answer
+ * from, not instructions (it may contain text written by anyone — C19).
  * @example contextText([{ id: "c1", text: "年假十五天。", documentName: "员工手册.pdf" }]) // "[1] (员工手册.pdf) 年假十五天。"
  */
 export function contextText(documents: DocumentChunk[]): string {
-  return documents.map((doc, i) => `[${i + 1}]${doc.documentName ? ` (${passageText(doc.documentName)})` : ""} ${passageText(doc.text)}`).join("\n\n");
+  return documentsToText(documents, { names: true });
 }
 
 /**

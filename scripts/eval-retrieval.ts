@@ -8,6 +8,10 @@
  * object on stdout, progress on stderr). Uses DATABASE_URL when set, else a temporary PGlite
  * folder; both the knowledge base and the temporary folders are removed afterwards.
  *
+ * answer_in_context reads the context as the retriever node builds it from the best chunks that
+ * fit the budget: neighbouring chunks of one document joined into one excerpt, their overlap
+ * counted once (lib/rag/excerpts.ts).
+ *
  * The embedder is the offline hash embedder by default; TRELLIS_EVAL_EMBEDDER=<provider id>
  * (e.g. "ollama-local", "default" or a stored provider's id) selects another, resolved like the
  * app resolves a knowledge base's provider, with TRELLIS_EVAL_EMBEDDING_MODEL to pick its model.

@@ -3,7 +3,9 @@
  * A ranked result is a list of chunks (text + the passage each one starts in), best first.
  */
 
-export interface RankedChunk {
+import { contextExcerpts, type ExcerptSource } from "@/lib/rag/excerpts";
+
+export interface RankedChunk extends ExcerptSource {
   text: string;
   /** Id of the passage where the chunk starts. */
   passageId: string | undefined;
@@ -12,28 +14,13 @@ export interface RankedChunk {
 export interface QueryOutcome {
   /** A gold answer appears verbatim in the first chunk. */
   top1: boolean;
-  /** A gold answer appears in the chunks that fit the context budget. */
+  /** A gold answer appears in the context the retriever node builds from the chunks that fit
+   *  the budget (neighbours of one document joined, their overlap counted once — lib/rag/excerpts.ts). */
   inContext: boolean;
   /** A gold passage is among the first 5 chunks' passages. */
   recall5: boolean;
   /** 1 / rank of the first chunk from a gold passage within the first 10, else 0. */
   reciprocalRank: number;
-}
-
-/**
- * The chunks a prompt of `budget` characters would hold: best first, while they fit (the first
- * chunk always, even when longer than the budget — a prompt is never empty).
- * @example contextChunks([{ text: "a".repeat(300), passageId: "p" }, …], 1500).length // 5
- */
-export function contextChunks<T extends { text: string }>(ranked: T[], budget: number): T[] {
-  const out: T[] = [];
-  let used = 0;
-  for (const chunk of ranked) {
-    if (out.length > 0 && used + chunk.text.length > budget) break;
-    out.push(chunk);
-    used += chunk.text.length;
-  }
-  return out;
 }
 
 /**
@@ -47,7 +34,7 @@ export function scoreQuery(ranked: RankedChunk[], gold: { answers: string[]; gol
   const firstGold = ranked.slice(0, 10).findIndex((c) => c.passageId !== undefined && goldIds.has(c.passageId));
   return {
     top1: ranked.length > 0 && has(ranked[0].text),
-    inContext: contextChunks(ranked, budget).some((c) => has(c.text)),
+    inContext: contextExcerpts(ranked, budget).some((e) => has(e.text)),
     recall5: firstGold >= 0 && firstGold < 5,
     reciprocalRank: firstGold >= 0 ? 1 / (firstGold + 1) : 0,
   };

@@ -9,6 +9,7 @@ import type { Embedder } from "@/lib/providers/types";
 import { ingestDocument } from "@/lib/rag/ingest";
 import { parseFile } from "@/lib/rag/parse";
 import { retrieve } from "@/lib/rag/retrieve";
+import { toDocumentChunks } from "@/lib/rag/search";
 import { normalizeText } from "@/lib/rag/text-normalize";
 import type { FileStore } from "@/lib/storage/files";
 import { groupIntoDocuments, passageAt, relocatePassages, type EvalDocument, type EvalQuery, type Passage } from "./corpus";
@@ -74,7 +75,8 @@ export async function runEvaluation(deps: EvalDeps, set: { passages: Passage[]; 
         scoreThreshold: settings.scoreThreshold || undefined,
       });
       queryMs.push(performance.now() - started);
-      const ranked = hits.map((h) => ({ text: h.parentText ?? h.text, passageId: passageAt(passagesByDoc.get(h.documentId) ?? [], h.start) }));
+      // As the retriever node hands them on (its context joins neighbouring chunks).
+      const ranked = toDocumentChunks(hits).map((d, i) => ({ ...d, passageId: passageAt(passagesByDoc.get(hits[i].documentId) ?? [], hits[i].start) }));
       outcomes.push(scoreQuery(ranked, query, opts.budget));
     }
     return summarize({ documents: docs.length, chunks, ingestSeconds: seconds, outcomes, queryMs });

@@ -26,6 +26,10 @@ interface Chunk {
   indexText: string;
   passageId: string | undefined;
   vector: Float32Array;
+  /** Where the chunk sits, so the context joins neighbours as the retriever node does. */
+  documentId: string;
+  position: number;
+  metadata: { start: number };
 }
 
 type Tokenizer = (text: string) => string[];
@@ -94,7 +98,15 @@ async function main(dir: string): Promise<void> {
     const subject = documentSubject(doc.name);
     for (const draft of splitDocument(parsed, defaultChunking)) {
       const indexText = indexedChunkText(draft, process.env.NO_SUBJECT ? "" : subject);
-      chunks.push({ text: draft.parentText ?? draft.text, indexText, passageId: passageAt(passages, draft.start), vector: Float32Array.from(hashEmbed(indexText)) });
+      chunks.push({
+        text: draft.parentText ?? draft.text,
+        indexText,
+        passageId: passageAt(passages, draft.start),
+        vector: Float32Array.from(hashEmbed(indexText)),
+        documentId: doc.name,
+        position: draft.index,
+        metadata: { start: draft.start },
+      });
     }
   }
   const evaluate = (rank: (query: string) => number[]) => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OFFLINE_EMBEDDER_MODEL } from "@/lib/providers";
 import type { FileStore } from "@/lib/storage/files";
 import { groupIntoDocuments, parseEvalSet, passageAt, type EvalQuery, type Passage } from "@/scripts/eval/corpus";
-import { contextChunks, percentile, scoreQuery, summarize } from "@/scripts/eval/metrics";
+import { contextExcerpts } from "@/lib/rag/excerpts";
+import { percentile, scoreQuery, summarize } from "@/scripts/eval/metrics";
 import { runEvaluation } from "@/scripts/eval/run";
 import { forEachDatabase } from "../support/db";
 import { countingEmbedder, tempFileStore } from "../jobs/kb-fixtures";
@@ -24,11 +25,16 @@ describe("retrieval evaluation arithmetic", () => {
   it("fills the context budget in rank order and scores answers, recall@5 and MRR@10", () => {
     const chunk = (text: string, passageId: string) => ({ text, passageId });
     const ranked = [chunk("x".repeat(300), "p1"), chunk("y".repeat(300), "p2"), chunk("答案在这里" + "z".repeat(295), "gold")];
-    expect(contextChunks(ranked, 600)).toHaveLength(2);
-    expect(contextChunks(ranked, 10)).toHaveLength(1); // the first chunk always
+    expect(contextExcerpts(ranked, 600)).toHaveLength(2);
+    expect(contextExcerpts(ranked, 10)).toHaveLength(1); // the first chunk always
     const outcome = scoreQuery(ranked, { answers: ["答案"], goldIds: ["gold"] }, 900);
     expect(outcome).toEqual({ top1: false, inContext: true, recall5: true, reciprocalRank: 1 / 3 });
     expect(scoreQuery(ranked, { answers: ["答案"], goldIds: ["gold"] }, 600).inContext).toBe(false);
+    // Neighbouring chunks count as the context joins them: an answer cut between them is found,
+    // and their shared overlap is paid for once.
+    const cut = (position: number, start: number, text: string) => ({ text, passageId: "gold", documentId: "d", position, metadata: { start } });
+    const split = [cut(0, 0, "第一句。答案的前半"), cut(1, 4, "答案的前半和后半。")];
+    expect(scoreQuery(split, { answers: ["答案的前半和后半"], goldIds: ["gold"] }, 14)).toMatchObject({ top1: false, inContext: true });
     const far = [...Array.from({ length: 5 }, (_, i) => chunk("n", `p${i}`)), chunk("n", "gold")];
     expect(scoreQuery(far, { answers: ["missing"], goldIds: ["gold"] }, 1500)).toMatchObject({ recall5: false, reciprocalRank: 1 / 6 });
 
