@@ -1,7 +1,7 @@
 /**
  * Text clean-up shared by every loader, so chunk boundaries, offsets and keyword tokens see
  * the same characters whatever the file type: NFC, "\n" line ends, no control characters,
- * single spaces, paragraphs kept. PDF text also gets its hard line wraps joined and the spaces
+ * single spaces (ideographic spaces inside Chinese text kept as written), paragraphs kept. PDF text also gets its hard line wraps joined and the spaces
  * that extraction puts between Chinese characters removed.
  */
 
@@ -13,7 +13,11 @@ const CJK_SPACES = new RegExp(`([${CJK_CLASS}]) +(?=[${CJK_CLASS}])`, "gu");
 // eslint-disable-next-line no-control-regex -- removing control characters is the point.
 const DROP = /[\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F\u00AD\u200B\u2060\uFEFF]/g;
 const PAGE_BREAKS = /[\f\v\u0085\u2028\u2029]/g;
-const SPACES = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
+// The ideographic space (U+3000) is not among them: inside Chinese text it is part of what was
+// written (王 U+3000 晶, 第一章 U+3000 总则) and a citation should quote it as written. Only as indentation
+// or trailing padding of a line is it dropped, like ASCII spaces.
+const SPACES = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F]/g;
+const LINE_EDGE_SPACES = /^[ \u3000]+|[ \u3000]+$/gm;
 
 export interface NormalizeOptions {
   /** Keep leading indentation and runs of spaces (Markdown code blocks). */
@@ -26,13 +30,14 @@ export interface NormalizeOptions {
  * Normalises extracted text. Paragraph breaks (blank lines) survive; everything else that
  * only looks different on screen is made the same.
  * @example normalizeText("a\r\n\r\n\r\nb  c\u0000") // "a\n\nb c"
+ * @example normalizeText("\u3000\u3000王\u3000晶饰") // "王\u3000晶饰"
  */
 export function normalizeText(input: string, options: NormalizeOptions = {}): string {
   let text = input.normalize("NFC").replace(/\r\n?/g, "\n").replace(PAGE_BREAKS, "\n\n").replace(DROP, "");
   if (options.keepIndent) {
     text = text.replace(/\u00A0|\u3000/g, " ").replace(/[ \t]+\n/g, "\n");
   } else {
-    text = text.replace(SPACES, " ").replace(/ {2,}/g, " ").replace(/ ?\n ?/g, "\n");
+    text = text.replace(SPACES, " ").replace(/ {2,}/g, " ").replace(LINE_EDGE_SPACES, "");
   }
   if (options.joinCjkSpaces) text = text.replace(CJK_SPACES, "$1");
   text = text.replace(/\n{3,}/g, "\n\n");

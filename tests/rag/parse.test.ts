@@ -86,6 +86,12 @@ describe("parseFile on files users make", () => {
     expect(big5.text).toBe("統計法第一條：為了科學、有效地組織統計工作。");
   });
 
+  it("keeps an ideographic space inside Chinese text as written, and drops it as indentation", async () => {
+    const text = "\u3000\u3000第一章\u3000总则\n\n\u3000\u3000更被潇洒哥（王\u3000晶饰）取笑。\u3000\n\u3000\n\u3000\u3000第二段。";
+    const parsed = await parseFile(new TextEncoder().encode(text), { filename: "章程.txt" });
+    expect(parsed.text).toBe("第一章\u3000总则\n\n更被潇洒哥（王\u3000晶饰）取笑。\n\n第二段。");
+  });
+
   it("reads a UTF-16 file with a BOM (Windows Notepad 'Unicode')", async () => {
     const bytes = new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("向量检索 vector search\r\n第二行", "utf16le")]));
     const doc = await parseFile(bytes, { filename: "notes.txt" });
