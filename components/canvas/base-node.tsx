@@ -87,20 +87,26 @@ const BareHandles = memo(function BareHandles({ nodeId, ports, side }: { nodeId:
  * connection can start or end there. `connectable` is React Flow's `nodesConnectable` as the node
  * receives it (false for a viewer): a custom node's handles do not read it themselves.
  */
+/** One port's connection point, coloured by the port's kind. */
+function PortHandle({ name, kind, side, connectable }: { name: string; kind: keyof typeof kindColors; side: "in" | "out"; connectable: boolean }) {
+  return (
+    <Handle
+      type={side === "in" ? "target" : "source"}
+      position={side === "in" ? Position.Left : Position.Right}
+      id={name}
+      isConnectable={connectable}
+      className="chandle"
+      style={{ background: kindColors[kind] }}
+      data-testid={`handle-${side}-${name}`}
+    />
+  );
+}
+
 const LiveHandles = memo(function LiveHandles({ ports, side, connectable }: { ports: PortMap; side: "in" | "out"; connectable: boolean }) {
   return (
     <>
       {stacked(ports).map(([name, spec]) => (
-        <Handle
-          key={name}
-          type={side === "in" ? "target" : "source"}
-          position={side === "in" ? Position.Left : Position.Right}
-          id={name}
-          isConnectable={connectable}
-          className="chandle"
-          style={{ background: kindColors[spec.kind] }}
-          data-testid={`handle-${side}-${name}`}
-        />
+        <PortHandle key={name} name={name} kind={spec.kind} side={side} connectable={connectable} />
       ))}
     </>
   );
@@ -111,15 +117,7 @@ const PortRows = memo(function PortRows({ ports, side, locale, connectable }: { 
     <div className={`cnode-ports ${side}`}>
       {Object.entries(ports).map(([name, spec]) => (
         <div key={name} className="cport" data-port={name} data-kind={spec.kind}>
-          <Handle
-            type={side === "in" ? "target" : "source"}
-            position={side === "in" ? Position.Left : Position.Right}
-            id={name}
-            isConnectable={connectable}
-            className="chandle"
-            style={{ background: kindColors[spec.kind] }}
-            data-testid={`handle-${side}-${name}`}
-          />
+          <PortHandle name={name} kind={spec.kind} side={side} connectable={connectable} />
           <span className="cport-name">
             {spec.label?.[locale] || name}
             {spec.required ? <span className="req">*</span> : null}

@@ -30,6 +30,14 @@ function poster(ctx: ErrorContext, config: ProviderConfig, options: ProviderOpti
     guardedCall(ctx, signal, (guard) => fetchJson(guard, url, { method: "POST", headers, body: JSON.stringify(body) }), options.network);
 }
 
+/** What both rerankers start from: the base URL, the model name, the error context and a poster. */
+function setUp(kind: ErrorContext["kind"], config: ProviderConfig, model: string | undefined, options: ProviderOptions) {
+  const baseUrl = trimUrl(config.baseUrl ?? "");
+  const name = model || RERANK_DEFAULT_MODEL;
+  const ctx: ErrorContext = { kind, baseUrl, model: name, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  return { baseUrl, name, ctx, post: poster(ctx, config, options) };
+}
+
 /** Checks an answer's shape: every index in range and a finite score, else a clear PROVIDER_ERROR. */
 function checked(ctx: ErrorContext, results: RerankResult[], count: number): RerankResult[] {
   const bad = results.find((r) => !Number.isInteger(r.index) || r.index < 0 || r.index >= count || !Number.isFinite(r.score));
@@ -47,11 +55,8 @@ const best = (results: RerankResult[], topN?: number) => {
  * answered `[{ index, score }]`. The model is whatever the TEI server was started with.
  * @example await createTeiReranker({ id: "tei", kind: "huggingface", name: "TEI", baseUrl: "http://127.0.0.1:8080" }).rerank("退货", ["…", "…"])
  */
-export function createTeiReranker(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Reranker {
-  const baseUrl = trimUrl(config.baseUrl ?? "");
-  const name = model || RERANK_DEFAULT_MODEL;
-  const ctx: ErrorContext = { kind: "huggingface", baseUrl, model: name, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS };
-  const post = poster(ctx, config, options);
+function createTeiReranker(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Reranker {
+  const { baseUrl, name, ctx, post } = setUp("huggingface", config, model, options);
   return {
     provider: config.id,
     model: name,
@@ -75,11 +80,8 @@ export function createTeiReranker(config: ProviderConfig, model?: string, option
  * `{ results: [{ index, relevance_score }] }`.
  * @example await createOpenAICompatibleReranker({ id: "vllm", kind: "openai", name: "vLLM", baseUrl: "http://127.0.0.1:8000/v1" }, "BAAI/bge-reranker-v2-m3").rerank("q", docs, { topN: 5 })
  */
-export function createOpenAICompatibleReranker(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Reranker {
-  const baseUrl = trimUrl(config.baseUrl ?? "");
-  const name = model || RERANK_DEFAULT_MODEL;
-  const ctx: ErrorContext = { kind: "openai", baseUrl, model: name, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS };
-  const post = poster(ctx, config, options);
+function createOpenAICompatibleReranker(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Reranker {
+  const { baseUrl, name, ctx, post } = setUp("openai", config, model, options);
   return {
     provider: config.id,
     model: name,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startModelServer, type ModelServer } from "../support/model-server";
+import { RERANK_PASSAGES as texts, RERANK_QUERY } from "../support/rerank-passages";
 import { KnowledgePage, screenshot } from "./pages/knowledge";
 import { startApp, type AppServer } from "./support/app-server";
 import { authFetch } from "./support/auth";
@@ -13,13 +14,6 @@ import { json } from "./support/sse";
  * on the knowledge base page; the retrieval test then orders by the rerank score, shows it, and
  * says plainly when the reranker cannot be reached.
  */
-const texts = [
-  "退货、政策、退货、政策、退货、政策：退货和政策反复出现。",
-  "公司简介：本公司成立于二〇一〇年，主营家具、灯具与日用品，门店遍布全国各地，服务周到，欢迎选购。附：退货政策见官网。",
-  "年假政策：员工每年享有年假。",
-  "员工手册：年假十五天，病假另计。",
-  "政策汇编：退货与换货的政策细则。",
-];
 
 describe("rerank in the knowledge base and its retrieval test", () => {
   let models: ModelServer;
@@ -62,7 +56,7 @@ describe("rerank in the knowledge base and its retrieval test", () => {
 
     await kb.openRetrieval(kbId);
     await expect(kb.page.getByTestId("kb-rerank-note").textContent()).resolves.toContain("重排服务");
-    await kb.query("退货政策");
+    await kb.query(RERANK_QUERY);
     // Keyword search prefers the passage that repeats both words; the reranker the one with the exact phrase.
     await expect(kb.hits().first().textContent()).resolves.toContain("附：退货政策见官网");
     await expect(kb.hits().first().getByTestId("kb-hit-rerank").textContent()).resolves.toMatch(/1\.0/);

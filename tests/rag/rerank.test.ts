@@ -11,19 +11,9 @@ import type { FileStore } from "@/lib/storage/files";
 import { getFreePort, rerankScore, startModelServer, type ModelServer } from "@/tests/support/model-server";
 import { addText, countingEmbedder, newKb, tempFileStore, WS } from "../jobs/kb-fixtures";
 import { forEachDatabase } from "../support/db";
+import { RERANK_PASSAGES as texts, RERANK_QUERY as query } from "../support/rerank-passages";
 
-/** Retrieval with a reranker on the real test model server: its bigram scorer predicts the order. */
-const texts = [
-  // Both query words, again and again (keyword search loves it), but never side by side: 2/3 of the bigrams.
-  "退货、政策、退货、政策、退货、政策：退货和政策反复出现。",
-  // The exact phrase once, at the end of an unrelated passage: rerank score 1.
-  "公司简介：本公司成立于二〇一〇年，主营家具、灯具与日用品，门店遍布全国各地，服务周到，欢迎选购。附：退货政策见官网。",
-  "年假政策：员工每年享有年假。",
-  "员工手册：年假十五天，病假另计。",
-  "政策汇编：退货与换货的政策细则。",
-];
-const query = "退货政策";
-
+// Retrieval with a reranker on the real test model server: its bigram scorer predicts the order.
 let server: ModelServer;
 beforeAll(async () => {
   server = await startModelServer({ tokenDelayMs: 0 });
