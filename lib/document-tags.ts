@@ -8,7 +8,7 @@ import { z } from "zod";
  */
 
 export const MAX_TAGS = 20;
-export const MAX_TAG_LENGTH = 40;
+const MAX_TAG_LENGTH = 40;
 
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;

@@ -183,24 +183,27 @@ const headingOf = (metadata: unknown): string | null => {
   return typeof heading === "string" ? heading : null;
 };
 
-async function documentName(db: Db, documentId: string): Promise<string> {
-  const rows = await dbCall("documentName", () => db.select({ name: documents.name }).from(documents).where(eq(documents.id, documentId)).limit(1));
-  return rows[0]?.name ?? "";
-}
-
 /**
  * Replaces a chunk's text: keywords are recomputed and the chunk is re-embedded at once with the
  * knowledge base's embedder (passed in), so its new words are findable immediately.
  * @example await updateChunkText(db, embedder, "local", chunkId, "修改后的内容");
  */
 export async function updateChunkText(db: Db, embedder: Embedder, workspaceId: string, id: string, text: string): Promise<ChunkView> {
-  const current = await getChunkById(db, workspaceId, id);
+  // The chunk with its document's name, which the index text starts with: one round trip.
+  const [current] = await dbCall("updateChunkText", () =>
+    db
+      .select({ knowledgeBaseId: chunks.knowledgeBaseId, metadata: chunks.metadata, documentName: documents.name })
+      .from(chunks)
+      .innerJoin(documents, eq(documents.id, chunks.documentId))
+      .where(and(eq(chunks.workspaceId, workspaceId), eq(chunks.id, id)))
+      .limit(1),
+  );
   if (!current) throw chunkNotFound();
   const clean = jsonSafe(text).trim();
   if (!clean) {
     throw new AppError("validation", { en: "A chunk cannot be empty; disable or delete it instead.", zh: "分段内容不能为空；如需移除，请停用或删除该分段。" }, 400);
   }
-  const indexText = indexedChunkText({ text: clean, heading: headingOf(current.metadata) }, documentSubject(await documentName(db, current.documentId)));
+  const indexText = indexedChunkText({ text: clean, heading: headingOf(current.metadata) }, documentSubject(current.documentName));
   const [vector] = await embedder.embed([indexText]);
   const tokens = keywordTokens(indexText);
   await claimKnowledgeBaseDimension(db, current.knowledgeBaseId, vector.length);

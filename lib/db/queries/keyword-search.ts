@@ -59,7 +59,7 @@ const statsCache = new Map<string, { version: number; stats: CollectionStats }>(
  * content version.
  * @example const stats = await keywordCollectionStats(db, "local", kbs);
  */
-export async function keywordCollectionStats(
+async function keywordCollectionStats(
   db: Db,
   workspaceId: string,
   kbs: Array<Pick<KnowledgeBase, "id" | "contentVersion">>,
