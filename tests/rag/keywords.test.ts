@@ -27,7 +27,14 @@ describe("keywordTokens: Chinese", () => {
 
   it("segments Traditional Chinese", () => {
     const tokens = keywordTokens("中華民國的憲法規定總統由人民直接選舉產生");
-    for (const word of ["憲法", "總統", "選舉"]) expect(tokens).toContain(word);
+    for (const word of ["宪法", "总统", "选举"]) expect(tokens).toContain(word);
+  });
+
+  it("folds Traditional to Simplified, so either script finds the other", () => {
+    expect(keywordQuery("資料庫檢索")).toEqual(keywordQuery("资料库检索"));
+    expect(keywordTokens("數字與單位之間需要增加空格")).toEqual(keywordTokens("数字与单位之间需要增加空格"));
+    // Text already Simplified is left alone.
+    expect(keywordTokens("著名的干燥剂")).toEqual(expect.arrayContaining(["著名", "干燥剂"]));
   });
 
   it("normalises full-width letters and digits (NFKC)", () => {

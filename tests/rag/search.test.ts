@@ -21,6 +21,7 @@ forEachDatabase("hybrid retrieval", (t) => {
   let dispose: () => Promise<void>;
   let law: KnowledgeBase;
   let license: KnowledgeBase;
+  let hant: KnowledgeBase;
   const docs: Record<string, string> = {};
   const embedder = countingEmbedder();
   const search = (request: Partial<SearchRequest> & { query: string }) =>
@@ -30,6 +31,7 @@ forEachDatabase("hybrid retrieval", (t) => {
     ({ files, dispose } = await tempFileStore());
     law = await newKb(t.db, "法律");
     license = await newKb(t.db, "licenses");
+    hant = await newKb(t.db, "繁體");
     const load = async (kb: KnowledgeBase, file: string, tags: string[]) => {
       const bytes = new Uint8Array(await readFile(path.join(FIXTURES, file)));
       const { document } = await createDocument(t.db, files, WS, kb.id, { name: path.basename(file), bytes, tags });
@@ -39,6 +41,7 @@ forEachDatabase("hybrid retrieval", (t) => {
     await load(law, "zh/statistics-law-2024-09-13.md", ["law", "zh"]);
     await load(law, "zh/chinese-copywriting-guidelines.zh-Hans.md", ["guide", "zh"]);
     await load(license, "en/cc-by-4.0-legalcode.txt", ["license", "en"]);
+    await load(hant, "zh/chinese-copywriting-guidelines.zh-Hant.md", ["guide", "zh-Hant"]);
     await syncAllVectorIndexes(t.db);
   });
   afterAll(() => dispose());
@@ -57,6 +60,14 @@ forEachDatabase("hybrid retrieval", (t) => {
   it("ranks the right chunk first for an English query", async () => {
     const hits = await search({ knowledgeBaseIds: [license.id], query: "database rights other than copyright resulting from Directive 96/9/EC" });
     expect(hits[0].text).toMatch(/Sui Generis Database Rights means/);
+  });
+
+  it("finds Traditional Chinese text with a Simplified query, and Simplified text with a Traditional one", async () => {
+    const toHant = await search({ knowledgeBaseIds: [hant.id], query: "光纤宽频", mode: "keyword", queryEmbedding: undefined });
+    expect(toHant[0].text).toContain("我家的光纖入屋寬頻有 10 Gbps");
+    // Every word of these queries is written differently in the other script.
+    const toHans = await search({ query: "統計資料應當及時公開", mode: "keyword", queryEmbedding: undefined });
+    expect(toHans[0].text).toContain("第二十九条");
   });
 
   it("vector-only and keyword-only modes use one retriever each, and score on its scale", async () => {
