@@ -24,6 +24,7 @@ import { createDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { embedderForKnowledgeBase } from "@/lib/jobs";
+import { DEFAULT_CONCURRENCY } from "@/lib/jobs/types";
 import { OFFLINE_EMBEDDER_MODEL } from "@/lib/providers";
 import { resolveProvider } from "@/lib/server/providers";
 import { createFileStore } from "@/lib/storage/files";
@@ -106,6 +107,7 @@ async function main(argv: string[]): Promise<void> {
           files: createFileStore(path.join(scratch, "files")),
           embedderFor: (kb) => embedderForKnowledgeBase(handle.db, kb),
           embedding: { provider: choice, model },
+          concurrency: DEFAULT_CONCURRENCY[url ? "pg-boss" : "in-process"],
           log,
         },
         set,

@@ -2,7 +2,8 @@ import "server-only";
 import { syncAllVectorIndexes, ensureAllVectorIndexes } from "@/lib/db/queries/chunk-vectors";
 import { listPendingDocumentIds } from "@/lib/db/queries/documents";
 import { ingestDocument } from "@/lib/rag/ingest";
-import type { IngestionQueue, RunnerDeps } from "./types";
+import { warmUpKeywords } from "@/lib/rag/keywords";
+import { DEFAULT_CONCURRENCY, type IngestionQueue, type RunnerDeps } from "./types";
 
 /**
  * The embedded-mode runner: a FIFO in this process with 1–2 jobs at a time. PGlite has one
@@ -18,7 +19,7 @@ import type { IngestionQueue, RunnerDeps } from "./types";
  * await queue.enqueueIngestion(document.id);
  */
 export function createInProcessQueue(deps: RunnerDeps): IngestionQueue {
-  const concurrency = Math.min(Math.max(deps.concurrency ?? 1, 1), 2);
+  const concurrency = Math.min(Math.max(deps.concurrency ?? DEFAULT_CONCURRENCY["in-process"], 1), 2);
   const waiting: string[] = [];
   const known = new Set<string>();
   const controller = new AbortController();
@@ -82,6 +83,7 @@ export function createInProcessQueue(deps: RunnerDeps): IngestionQueue {
     },
     startIngestionWorker() {
       started ??= (async () => {
+        warmUpKeywords();
         await ensureAllVectorIndexes(deps.db);
         for (const id of await listPendingDocumentIds(deps.db)) {
           if (!known.has(id)) {

@@ -5,7 +5,8 @@ import { ensureAllVectorIndexes, syncAllVectorIndexes } from "@/lib/db/queries/c
 import { listPendingDocumentIds } from "@/lib/db/queries/documents";
 import { holdIngestLease, listOrphanedIngestJobs, releaseIngestLease } from "@/lib/db/queries/job-leases";
 import { ingestDocument } from "@/lib/rag/ingest";
-import type { IngestionQueue, RunnerDeps } from "./types";
+import { warmUpKeywords } from "@/lib/rag/keywords";
+import { DEFAULT_CONCURRENCY, type IngestionQueue, type RunnerDeps } from "./types";
 
 /** The pg-boss queue that carries ingestion jobs ({ documentId }). */
 export const INGEST_QUEUE = "ingest-document";
@@ -28,7 +29,7 @@ export const INGEST_QUEUE = "ingest-document";
  * await queue.startIngestionWorker();
  */
 export function createPgBossQueue(deps: RunnerDeps, connectionString: string, opts: { work?: boolean } = {}): IngestionQueue {
-  const concurrency = Math.max(deps.concurrency ?? 2, 1);
+  const concurrency = Math.max(deps.concurrency ?? DEFAULT_CONCURRENCY["pg-boss"], 1);
   const boss = new PgBoss({ connectionString, schema: "pgboss", max: concurrency + 2, application_name: "trellis-ingest" });
   boss.on("error", (error) => console.error(`[jobs] pg-boss: ${error.message}`));
   const controller = new AbortController();
@@ -108,6 +109,7 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
     },
     startIngestionWorker() {
       working ??= (async () => {
+        warmUpKeywords();
         await begin();
         await ensureAllVectorIndexes(deps.db);
         // Resume: documents left queued/parsing/embedding by a crashed or stopped process …

@@ -19,6 +19,13 @@ export interface IngestionQueue {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * Documents a worker ingests at once unless told otherwise: one in-process (PGlite has a single
+ * connection), two per pg-boss worker (Node splits and embeds one while PostgreSQL writes the
+ * other: SQuAD's 8 205 chunks ingest ~12 % faster than one at a time on 2 cores).
+ */
+export const DEFAULT_CONCURRENCY = { "in-process": 1, "pg-boss": 2 } as const;
+
 /** What a runner needs to run `ingestDocument`. */
 export interface RunnerDeps {
   db: Db;

@@ -26,24 +26,44 @@ export function hasCjk(text: string): boolean {
   return HAN.test(text);
 }
 
-const STEM_RULES: [RegExp, string][] = [
-  [/ies$/, "y"],
-  [/(ss|us)$/, "$1"],
-  [/sses$/, "ss"],
-  [/(x|ch|sh)es$/, "$1"],
-  [/([^s])s$/, "$1"],
-  [/ied$/, "y"],
-  [/(\w{3,})ing$/, "$1"],
-  [/(\w{3,})ed$/, "$1"],
-  [/(\w{3,})ly$/, "$1"],
-];
+/** [A-Za-z0-9_], what the stemmer's rules count as word characters before a suffix. */
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
 
-/** A light English stemmer: strips common inflections so "indexes", "indexing", "indexed" meet. */
-export function stem(word: string): string {
-  if (word.length <= 3 || /\d/.test(word)) return word;
-  for (const [pattern, replacement] of STEM_RULES) {
-    if (pattern.test(word)) return word.replace(pattern, replacement);
+/** At least three word characters right before a suffix of `length` code units. */
+function wordBefore(word: string, length: number): boolean {
+  const end = word.length - length;
+  return end >= 3 && isWordCode(word.charCodeAt(end - 1)) && isWordCode(word.charCodeAt(end - 2)) && isWordCode(word.charCodeAt(end - 3));
+}
+
+function hasAsciiDigit(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
   }
+  return false;
+}
+
+/**
+ * A light English stemmer: strips common inflections so "indexes", "indexing", "indexed" meet.
+ * The first rule that applies wins: -ies → -y; -ss, -us stay; -sses, -xes, -ches, -shes → drop -es;
+ * -s → drop; -ied → -y; -ing, -ed, -ly → drop after at least three letters. Words of 3 letters
+ * or fewer, and words with digits, stay as written. (Suffix tests, not regular expressions: this
+ * runs for every word the offline embedder sees.)
+ * @example stem("indexes") // "index"
+ */
+export function stem(word: string): string {
+  const n = word.length;
+  if (n <= 3 || hasAsciiDigit(word)) return word;
+  if (word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.endsWith("ss") || word.endsWith("us")) return word;
+  if (word.endsWith("sses") || word.endsWith("xes") || word.endsWith("ches") || word.endsWith("shes")) return word.slice(0, -2);
+  if (word.endsWith("s")) return word.slice(0, -1);
+  if (word.endsWith("ied")) return `${word.slice(0, -3)}y`;
+  if (word.endsWith("ing") && wordBefore(word, 3)) return word.slice(0, -3);
+  if (word.endsWith("ed") && wordBefore(word, 2)) return word.slice(0, -2);
+  if (word.endsWith("ly") && wordBefore(word, 2)) return word.slice(0, -2);
   return word;
 }
 
@@ -52,37 +72,53 @@ export type FeatureKind = "zh1" | "zh2" | "w" | "t";
 export const featureWeights: Record<FeatureKind, number> = { zh1: 0.4, zh2: 1, w: 1, t: 0.35 };
 
 /**
+ * Walks a text's features in a fixed order: each Chinese feature as its key ("zh1:向",
+ * "zh2:向量"), then each Latin word that is not a stop word, stemmed — the word stands for its
+ * "w:" key and its "t:" trigrams of "#word#" (see textFeatures). The offline embedder hashes
+ * the same walk without building key strings.
+ * @example forEachFeature("向量 search", (key) => keys.push(key), (word) => words.push(word)) // keys zh1:向 zh2:向量 zh1:量, words ["search"]
+ */
+export function forEachFeature(input: string, onHanKey: (key: string) => void, onWord: (stemmed: string) => void): void {
+  const text = input.normalize("NFKC").toLowerCase();
+  const han = text.match(HAN_RUN);
+  if (han) {
+    for (const run of han.flatMap((r) => r.split(ZH_STOP_SPLIT))) {
+      const chars = Array.from(run);
+      chars.forEach((c, i) => {
+        if (!ZH_STOP_CHARS.has(c)) onHanKey(`zh1:${c}`);
+        if (i + 1 < chars.length) onHanKey(`zh2:${c}${chars[i + 1]}`);
+      });
+    }
+  }
+  const latin = han ? text.replace(HAN_RUN, " ") : text;
+  for (const raw of latin.match(WORD) ?? []) {
+    if (!EN_STOP.has(raw)) onWord(stem(raw));
+  }
+}
+
+/**
  * The term counts of a text, keyed "kind:feature".
- * @example textFeatures("Vector search 向量检索") // Map { "w:vector" => 1, "t:#ve" => 1, …, "zh2:向量" => 1, … }
+ * @example textFeatures("Vector search 向量检索") // Map { "zh1:向" => 1, …, "w:vector" => 1, "t:#ve" => 1, … }
  */
 export function textFeatures(input: string): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  const text = input.normalize("NFKC").toLowerCase();
-
-  for (const run of (text.match(HAN_RUN) ?? []).flatMap((r) => r.split(ZH_STOP_SPLIT))) {
-    const chars = Array.from(run);
-    chars.forEach((c, i) => {
-      if (!ZH_STOP_CHARS.has(c)) add(`zh1:${c}`);
-      if (i + 1 < chars.length) add(`zh2:${c}${chars[i + 1]}`);
-    });
-  }
-
-  const latin = text.replace(HAN_RUN, " ");
-  for (const raw of latin.match(WORD) ?? []) {
-    if (EN_STOP.has(raw)) continue;
-    const word = stem(raw);
+  forEachFeature(input, add, (word) => {
     add(`w:${word}`);
     if (word.length > 2) {
       const padded = `#${word}#`;
       for (let i = 0; i + 3 <= padded.length; i++) add(`t:${padded.slice(i, i + 3)}`);
     }
-  }
+  });
   return counts;
+}
+
+/** The weight of a key's feature kind (the part before ":"). */
+export function kindWeight(key: string): number {
+  return featureWeights[key.slice(0, key.indexOf(":")) as FeatureKind] ?? 1;
 }
 
 /** Sublinear term frequency times the feature kind's weight. */
 export function featureWeight(key: string, count: number): number {
-  const kind = key.slice(0, key.indexOf(":")) as FeatureKind;
-  return (1 + Math.log(count)) * (featureWeights[kind] ?? 1);
+  return (1 + Math.log(count)) * kindWeight(key);
 }

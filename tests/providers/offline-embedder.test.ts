@@ -1,6 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { createEmbedder, offlineProvider } from "@/lib/providers";
 import { OFFLINE_EMBEDDING_DIMENSION, hashEmbed } from "@/lib/providers/offline-embedder";
+import { featureWeight, stem, textFeatures } from "@/lib/providers/text-features";
+
+/** The embedding as specified: every key of textFeatures hashed (FNV-1a, Murmur3 finaliser). */
+function referenceEmbed(text: string): number[] {
+  const fnv = (key: string) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+  };
+  const mix = (h: number) => {
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  const v = new Float64Array(OFFLINE_EMBEDDING_DIMENSION);
+  for (const [key, count] of textFeatures(text)) {
+    const h = fnv(key);
+    v[mix(h) % v.length] += (mix(h ^ 0x9e3779b9) & 1 ? 1 : -1) * featureWeight(key, count);
+  }
+  const scale = 1 / Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  return Array.from(v, (x) => x * scale);
+}
 
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 const norm = (a: number[]) => Math.sqrt(dot(a, a));
@@ -34,6 +56,34 @@ describe("offline hash embedder", () => {
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     for (const v of [a, c]) expect(norm(v)).toBeCloseTo(1, 10);
+  });
+
+  it("embeds exactly the features the answerer counts, as earlier versions did (stored vectors stay comparable)", () => {
+    const texts = [...zhPassages, ...enPassages, "Beyoncé’s 2003 album — Dangerously in Love", "ab cd", "𠀋𠀋𠀋 Unicode beyond the BMP", "classes churches boxes tied singing"];
+    texts.push(Array.from({ length: 3000 }, (_, i) => `term${i} 词${String.fromCharCode(0x4e00 + i)}`).join(" ")); // > 4 096 distinct features
+    for (const text of texts) expect(hashEmbed(text)).toEqual(referenceEmbed(text));
+    // Pinned values: a change here means every stored offline vector must be re-embedded.
+    const v = hashEmbed("Indexes, indexing & indexed vectors — 向量数据库的检索");
+    const nonZero = v.flatMap((x, i) => (x === 0 ? [] : [[i, x]])).slice(0, 6);
+    expect(nonZero).toEqual([[7, -0.10631107736223643], [9, 0.19521751670219348], [12, -0.09302219269195686], [24, 0.19521751670219348], [43, 0.09302219269195686], [45, 0.15946661604335463]]);
+  });
+
+  it.each([
+    ["indexes", "index"],
+    ["indexing", "index"],
+    ["indexed", "index"],
+    ["ponies", "pony"],
+    ["tied", "ty"],
+    ["classes", "class"],
+    ["class", "class"],
+    ["status", "status"],
+    ["churches", "church"],
+    ["quickly", "quick"],
+    ["sing", "sing"],
+    ["covid19s", "covid19s"],
+    ["naïveed", "naïveed"],
+  ])("stems %s to %s", (word, expected) => {
+    expect(stem(word)).toBe(expected);
   });
 
   it("gives texts without features a unit vector (cosine stays defined)", () => {
