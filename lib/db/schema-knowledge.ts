@@ -98,6 +98,11 @@ export const knowledgeBases = pgTable(
     chunking: jsonb("chunking").$type<ChunkingSettings>().notNull(),
     retrieval: jsonb("retrieval").$type<RetrievalDefaults>().notNull(),
     contentVersion: integer("content_version").notNull().default(1),
+    /**
+     * The keyword tokenisation (lib/rag/keywords.ts KEYWORD_VERSION) its chunks' keywords were
+     * made with; older ones are re-tokenised in the background when a worker starts.
+     */
+    keywordVersion: integer("keyword_version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -2,6 +2,7 @@ import "server-only";
 import { syncAllVectorIndexes, ensureAllVectorIndexes } from "@/lib/db/queries/chunk-vectors";
 import { listPendingDocumentIds } from "@/lib/db/queries/documents";
 import { ingestDocument } from "@/lib/rag/ingest";
+import { refreshKeywordsInBackground } from "@/lib/rag/keyword-refresh";
 import { warmUpKeywords } from "@/lib/rag/keywords";
 import { DEFAULT_CONCURRENCY, type IngestionQueue, type RunnerDeps } from "./types";
 
@@ -27,10 +28,13 @@ export function createInProcessQueue(deps: RunnerDeps): IngestionQueue {
   let started: Promise<void> | undefined;
   let stopped = false;
   let syncing: Promise<unknown> | undefined;
+  /** Stored keywords made by an older tokenisation being re-made (lib/rag/keyword-refresh.ts). */
+  let refreshing: Promise<void> | undefined;
+  let refreshStarted = false;
   let idleWaiters: Array<() => void> = [];
 
   const settleIdle = () => {
-    if (running > 0 || waiting.length > 0 || syncing) return;
+    if (running > 0 || waiting.length > 0 || syncing || refreshing) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     waiters.forEach((resolve) => resolve());
@@ -93,6 +97,13 @@ export function createInProcessQueue(deps: RunnerDeps): IngestionQueue {
         }
       })();
       return started.then(() => {
+        if (!refreshStarted) {
+          refreshStarted = true;
+          refreshing = refreshKeywordsInBackground(deps.db, controller.signal).finally(() => {
+            refreshing = undefined;
+            settleIdle();
+          });
+        }
         pump();
         settleIdle();
       });

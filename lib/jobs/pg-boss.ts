@@ -5,6 +5,7 @@ import { ensureAllVectorIndexes, syncAllVectorIndexes } from "@/lib/db/queries/c
 import { listPendingDocumentIds } from "@/lib/db/queries/documents";
 import { holdIngestLease, listOrphanedIngestJobs, releaseIngestLease } from "@/lib/db/queries/job-leases";
 import { ingestDocument } from "@/lib/rag/ingest";
+import { refreshKeywordsInBackground } from "@/lib/rag/keyword-refresh";
 import { warmUpKeywords } from "@/lib/rag/keywords";
 import { DEFAULT_CONCURRENCY, type IngestionQueue, type RunnerDeps } from "./types";
 
@@ -37,6 +38,8 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
   let working: Promise<void> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let leaseClient: Promise<Client> | undefined;
+  /** Stored keywords made by an older tokenisation being re-made (lib/rag/keyword-refresh.ts). */
+  let refreshing: Promise<void> | undefined;
 
   /** The connection this process's leases live on; if it drops, the next job opens a new one. */
   const leases = () =>
@@ -119,6 +122,7 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
         await sweep().catch((error: unknown) => console.error(`[jobs] sweep failed: ${String(error)}`));
         sweeper = setInterval(() => void sweep().catch(() => undefined), 10_000);
         sweeper.unref?.();
+        refreshing = refreshKeywordsInBackground(deps.db, controller.signal);
         for (let i = 0; i < concurrency; i++) {
           await boss.work<{ documentId: string }>(INGEST_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, handle);
         }
@@ -137,6 +141,7 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
       if (!ready) return;
       const timer = setTimeout(() => controller.abort(), Math.max(timeoutMs - 1_000, 0));
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+      await refreshing;
       clearTimeout(timer);
       const client = await leaseClient?.catch(() => undefined);
       leaseClient = undefined;

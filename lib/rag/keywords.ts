@@ -17,6 +17,15 @@ import { stemEnglish } from "@/lib/rag/porter-stemmer";
  * token and jieba's Simplified dictionary segments Traditional text into words.
  */
 
+/**
+ * The version of the tokenisation below. Bump it whenever the tokens of a text change (a new
+ * folding, stop word or segmentation setting): knowledge bases whose keywords were made by an
+ * older version are re-tokenised when a worker starts (lib/rag/keyword-refresh.ts), so stored
+ * keywords and new queries always agree. 1: document names and headings indexed, Latin accents
+ * folded; 2: Traditional Chinese folded to Simplified.
+ */
+export const KEYWORD_VERSION = 2;
+
 let jieba: Jieba | undefined;
 /** The segmenter, created on first use: loading the dictionary takes a few hundred ms. */
 function segmenter(): Jieba {

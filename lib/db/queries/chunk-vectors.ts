@@ -4,6 +4,7 @@ import { Pool } from "pg";
 import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
+import { mergeKeywordIndexPending } from "./keyword-refresh";
 
 /**
  * The per-dimension HNSW indexes over `chunks.embedding` and how chunks get into them.
@@ -200,7 +201,7 @@ export async function syncAllVectorIndexes(db: Db): Promise<SyncResult[]> {
   // New chunks' keywords wait in the GIN index's pending list, which every keyword search scans
   // linearly until it is merged: 130 pages after loading DRCD (2k chunks) made PGlite's keyword
   // queries 10× slower. PostgreSQL's autovacuum merges it eventually; PGlite has no autovacuum.
-  await dbCall("syncAllVectorIndexes", () => db.execute(sql`SELECT gin_clean_pending_list('chunks_keywords_gin'::regclass)`));
+  await mergeKeywordIndexPending(db);
   if (results.some((r) => r.folded >= 1_000)) {
     // Marking many chunks left dead row versions behind (PGlite has no autovacuum).
     await dbCall("syncAllVectorIndexes", () => db.execute(sql.raw(`VACUUM (ANALYZE) chunks ${PLANNED_COLUMNS}`)));

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { KEYWORD_VERSION } from "@/lib/rag/keywords";
 import { defaultChunking, type ChunkingSettings } from "@/lib/rag/types";
 import type { FileStore } from "@/lib/storage/files";
 import type { Db } from "../client";
@@ -47,6 +48,7 @@ export async function createKnowledgeBase(
           embeddingModel: input.embeddingModel,
           chunking: input.chunking ?? defaultChunking,
           retrieval: { ...defaultRetrieval, ...input.retrieval },
+          keywordVersion: KEYWORD_VERSION,
         }),
       )
       .returning(),

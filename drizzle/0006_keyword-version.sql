@@ -1,0 +1,1 @@
+ALTER TABLE "knowledge_bases" ADD COLUMN "keyword_version" integer DEFAULT 0 NOT NULL;
