@@ -25,7 +25,8 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 
 
 /**
  * Parses an uploaded file. Throws AppError FILE_TOO_LARGE (413), FILE_EMPTY, FILE_CORRUPT,
- * FILE_ENCRYPTED, FILE_NO_TEXT, FILE_ZIP_BOMB (400/413) or FILE_UNSUPPORTED (415); rethrows
+ * FILE_ENCRYPTED, FILE_NO_TEXT, FILE_ZIP_BOMB (400/413), FILE_TOO_COMPLEX (422: a PDF too slow or
+ * too big to read) or FILE_UNSUPPORTED (415); rethrows
  * the signal's reason when aborted.
  * @example const doc = await parseFile(bytes, { filename: "统计法.docx" }) // doc.kind === "docx"
  */

@@ -14,6 +14,7 @@ export const fileErrorCodes = [
   "FILE_ENCRYPTED",
   "FILE_NO_TEXT",
   "FILE_ZIP_BOMB",
+  "FILE_TOO_COMPLEX",
 ] as const;
 export type FileErrorCode = (typeof fileErrorCodes)[number];
 
@@ -25,6 +26,7 @@ const statusByCode: Record<FileErrorCode, number> = {
   FILE_ENCRYPTED: 400,
   FILE_NO_TEXT: 400,
   FILE_ZIP_BOMB: 413,
+  FILE_TOO_COMPLEX: 422,
 };
 
 /**

@@ -1,7 +1,10 @@
-import { PDFParse } from "pdf-parse";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { fileError } from "@/lib/rag/loaders/file-errors";
 import type { LoadedSection } from "@/lib/rag/loaders/assemble";
-import { drawnGlyphs, removeHiddenText, type OperatorListPage } from "@/lib/rag/loaders/pdf-hidden-text";
+import { removeHiddenText, type DrawnGlyph } from "@/lib/rag/loaders/pdf-hidden-text";
 import { normalizeText, reflowHardWraps, wrapWidth } from "@/lib/rag/text-normalize";
 
 /**
@@ -9,7 +12,33 @@ import { normalizeText, reflowHardWraps, wrapWidth } from "@/lib/rag/text-normal
  * PDFLoader: the loader drops empty pages silently (we must say "scanned, no text"), builds
  * `new Uint8Array(raw.buffer)` (wrong for pooled Node buffers) and hides pdf.js's typed
  * exceptions, which are what tell an encrypted file from a damaged one.
+ *
+ * pdf.js runs in a worker thread per PDF (./pdf-worker.mjs), never on this thread: importing it
+ * replaces Array.prototype.push, JSON.parse, AbortSignal… with core-js polyfills process-wide.
+ * The thread also bounds a hostile PDF: it is killed after a time limit, when the signal aborts,
+ * or by its own heap limit, and each of these ends as an error for this file only.
  */
+
+/** How long one PDF may take to read before its worker is killed. */
+export const PDF_TIME_LIMIT_MS = 120_000;
+/** The worker's V8 heap limit: a PDF needing more (a "PDF bomb") kills the worker, not the server. */
+export const PDF_HEAP_LIMIT_MB = 512;
+
+/** What pdf-worker.mjs answers: pages with their text and drawn glyphs, or pdf.js's exception. */
+type WorkerAnswer =
+  | { total: number; pages: { num: number; text: string; glyphs: DrawnGlyph[] }[] }
+  | { error: { name: string; message: string } };
+
+/**
+ * pdf-worker.mjs: beside this module (tsx, vitest), else under the working directory (a bundled
+ * server, where this module lives in a build chunk). Computed, not written as
+ * `new URL("./pdf-worker.mjs", import.meta.url)`, so bundlers leave the file where it is and its
+ * imports of pdf-parse and pdfjs-dist resolve from the project's node_modules.
+ */
+function pdfWorkerFile(): string {
+  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), "pdf-worker.mjs");
+  return existsSync(beside) ? beside : path.join(process.cwd(), "lib", "rag", "loaders", "pdf-worker.mjs");
+}
 
 /** Page numbers and running headers/footers: noise in every chunk that contains them. */
 const PAGE_NUMBER = /^(?:[-－—–\s]*\d{1,4}[-－—–\s]*|\d{1,4}\s*\/\s*\d{1,4}|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|page\s+\d+(?:\s+of\s+\d+)?)$/i;
@@ -34,85 +63,120 @@ function stripPageFurniture(pages: string[][]): string[][] {
   });
 }
 
-function pdfError(error: unknown): Error {
-  const name = error instanceof Error ? error.name : "";
-  if (name === "PasswordException") {
+/** Limits of loadPdf; the defaults suit the server, tests lower them. */
+export interface LoadPdfOptions {
+  /** Milliseconds the PDF may take to read before it is refused with FILE_TOO_COMPLEX (default 120 s). */
+  timeLimitMs?: number;
+  /** The worker's heap limit in MB; a PDF needing more is refused with FILE_TOO_COMPLEX (default 512). */
+  heapLimitMb?: number;
+}
+
+const seconds = (ms: number) => {
+  const n = Math.max(1, Math.round(ms / 1000));
+  return n === 1 ? "1 second" : `${n} seconds`;
+};
+
+/** The PDF did not finish reading in time, or needed more memory than a worker may use. */
+function tooComplex(reason: "time" | "memory", limits: Required<LoadPdfOptions>): Error {
+  const message =
+    reason === "time"
+      ? {
+          en: `This PDF took too long to read (more than ${seconds(limits.timeLimitMs)}) and was stopped. It may be very large or unusually complex: split it into smaller files, or print it to a new PDF, and upload again.`,
+          zh: `读取该 PDF 耗时过长（超过 ${Math.max(1, Math.round(limits.timeLimitMs / 1000))} 秒），已停止。文件可能过大或结构异常复杂：请拆分成较小的文件，或打印为新的 PDF 后重新上传。`,
+        }
+      : {
+          en: "This PDF needs too much memory to read and was stopped. It may be very large or unusually complex: split it into smaller files, or print it to a new PDF, and upload again.",
+          zh: "读取该 PDF 所需内存过多，已停止。文件可能过大或结构异常复杂：请拆分成较小的文件，或打印为新的 PDF 后重新上传。",
+        };
+  return fileError("FILE_TOO_COMPLEX", message, reason === "time" ? { limitMs: limits.timeLimitMs } : { limitMb: limits.heapLimitMb });
+}
+
+function pdfError(error: { name: string; message: string }): Error {
+  if (error.name === "PasswordException") {
     return fileError("FILE_ENCRYPTED", {
       en: "This PDF is password-protected. Remove the password and upload it again.",
       zh: "该 PDF 有密码保护。请去除密码后重新上传。",
     });
   }
-  if (name === "AbortError" || name === "AbortException") return error as Error;
   return fileError(
     "FILE_CORRUPT",
     {
       en: "This PDF is damaged or incomplete and cannot be read. Open it in a PDF reader, save or print it to a new PDF and upload that file.",
       zh: "该 PDF 已损坏或不完整，无法读取。请用 PDF 阅读器打开，另存或打印为新的 PDF 后再上传。",
     },
-    { reason: error instanceof Error ? error.message : String(error) },
+    { reason: error.message },
   );
 }
 
-/** pdf-parse keeps its pdf.js document behind a private `load()`; the hidden-text pass needs its pages. */
-interface DocumentAccess {
-  load(): Promise<{ getPage(num: number): Promise<OperatorListPage & { cleanup(): boolean }> }>;
+/** Why a worker stopped without answering, as an error for this file (or the setup's own fault). */
+function workerFailure(error: Error & { code?: string }, limits: Required<LoadPdfOptions>): Error {
+  if (error.code === "ERR_WORKER_OUT_OF_MEMORY") return tooComplex("memory", limits);
+  // pdf-parse or pdfjs-dist not found from the worker: the installation's fault, not the file's.
+  if (error.code === "ERR_MODULE_NOT_FOUND") return error;
+  return pdfError(error);
 }
 
-/** Drops the text a reader cannot see (white, invisible, microscopic: see pdf-hidden-text.ts) from each page. */
-async function visiblePageTexts(parser: PDFParse, pages: { num: number; text: string }[], signal?: AbortSignal): Promise<string[]> {
-  const doc = await (parser as unknown as DocumentAccess).load();
-  const texts: string[] = [];
-  for (const { num, text } of pages) {
-    signal?.throwIfAborted();
-    if (text.trim() === "") {
-      texts.push(text);
-      continue;
-    }
-    const glyphs = await doc
-      .getPage(num)
-      .then(async (page) => {
-        const drawn = await drawnGlyphs(page);
-        page.cleanup();
-        return drawn;
-      })
-      .catch((error: unknown) => {
-        throw pdfError(error);
-      });
-    texts.push(removeHiddenText(text, glyphs));
-  }
-  return texts;
+/** Reads the PDF in a fresh worker thread, which is terminated once it answers, fails, times out or the signal aborts. */
+function readInWorker(bytes: Uint8Array, signal: AbortSignal | undefined, limits: Required<LoadPdfOptions>): Promise<Extract<WorkerAnswer, { total: number }>> {
+  signal?.throwIfAborted();
+  // A copy whose buffer moves to the worker: the caller keeps its bytes, nothing is copied twice.
+  const data = new Uint8Array(bytes);
+  const worker = new Worker(pdfWorkerFile(), {
+    workerData: { data },
+    transferList: [data.buffer],
+    resourceLimits: { maxOldGenerationSizeMb: limits.heapLimitMb },
+    // Plain JavaScript needs no loader: without this the thread inherits tsx's or a test
+    // runner's hooks, which more than double the time pdf.js takes to load.
+    execArgv: [],
+  });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      worker.terminate().catch(() => undefined);
+      settle();
+    };
+    const onAbort = () => finish(() => reject(signal?.reason));
+    const timer = setTimeout(() => finish(() => reject(tooComplex("time", limits))), limits.timeLimitMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    worker.on("message", (answer: WorkerAnswer) => finish(() => ("error" in answer ? reject(pdfError(answer.error)) : resolve(answer))));
+    worker.on("error", (error) => finish(() => reject(workerFailure(error, limits))));
+    worker.on("exit", (code) => finish(() => reject(pdfError({ name: "WorkerExit", message: `the PDF reader stopped (exit code ${code}) without an answer` }))));
+  });
 }
 
 /**
- * Extracts the text a reader can see on every page. Throws FILE_ENCRYPTED, FILE_CORRUPT or FILE_NO_TEXT
- * (a scanned PDF: pages are images and OCR is not supported).
+ * Extracts the text a reader can see on every page, reading the PDF in a worker thread. Throws
+ * FILE_ENCRYPTED, FILE_CORRUPT, FILE_NO_TEXT (a scanned PDF: pages are images and OCR is not
+ * supported) or FILE_TOO_COMPLEX (over the time limit or the worker's memory); rejects with the
+ * signal's reason when it aborts.
  * @example const { sections } = await loadPdf(bytes) // [{ page: 1, text: "…" }, …]
  */
-export async function loadPdf(bytes: Uint8Array, signal?: AbortSignal): Promise<{ sections: LoadedSection[]; metadata: Record<string, string | number> }> {
-  // pdf.js may take ownership of (detach) the array it is given; parse a copy.
-  // maxImageSize 0: images are never decoded; text extraction and the hidden-text pass ignore them.
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0, maxImageSize: 0 });
-  try {
-    signal?.throwIfAborted();
-    const result = await parser.getText({ pageJoiner: "" }).catch((error: unknown) => {
-      throw pdfError(error);
+export async function loadPdf(
+  bytes: Uint8Array,
+  signal?: AbortSignal,
+  options: LoadPdfOptions = {},
+): Promise<{ sections: LoadedSection[]; metadata: Record<string, string | number> }> {
+  const result = await readInWorker(bytes, signal, {
+    timeLimitMs: options.timeLimitMs ?? PDF_TIME_LIMIT_MS,
+    heapLimitMb: options.heapLimitMb ?? PDF_HEAP_LIMIT_MB,
+  });
+  // The hidden-text pass (checklist C19): the worker marked which glyphs a reader cannot see.
+  const texts = result.pages.map((page) => removeHiddenText(page.text, page.glyphs));
+  const pages = stripPageFurniture(texts.map((text) => normalizeText(text).split("\n")));
+  const width = wrapWidth(pages.flat());
+  const sections = pages.map((lines, i) => ({
+    page: result.pages[i].num,
+    text: normalizeText(reflowHardWraps(lines.join("\n"), width), { joinCjkSpaces: true }),
+  }));
+  if (sections.every((s) => s.text.trim() === "")) {
+    throw fileError("FILE_NO_TEXT", {
+      en: "This PDF has no text we can read: its pages are probably scanned images. Text recognition (OCR) is not supported; upload a PDF with selectable text, or the original Word file.",
+      zh: "该 PDF 中没有可读取的文字，页面可能是扫描的图片。暂不支持文字识别（OCR），请上传可以选中文字的 PDF 或原始 Word 文件。",
     });
-    signal?.throwIfAborted();
-    const texts = await visiblePageTexts(parser, result.pages, signal);
-    const pages = stripPageFurniture(texts.map((text) => normalizeText(text).split("\n")));
-    const width = wrapWidth(pages.flat());
-    const sections = pages.map((lines, i) => ({
-      page: result.pages[i].num,
-      text: normalizeText(reflowHardWraps(lines.join("\n"), width), { joinCjkSpaces: true }),
-    }));
-    if (sections.every((s) => s.text.trim() === "")) {
-      throw fileError("FILE_NO_TEXT", {
-        en: "This PDF has no text we can read: its pages are probably scanned images. Text recognition (OCR) is not supported; upload a PDF with selectable text, or the original Word file.",
-        zh: "该 PDF 中没有可读取的文字，页面可能是扫描的图片。暂不支持文字识别（OCR），请上传可以选中文字的 PDF 或原始 Word 文件。",
-      });
-    }
-    return { sections, metadata: { pages: result.total } };
-  } finally {
-    await parser.destroy().catch(() => undefined);
   }
+  return { sections, metadata: { pages: result.total } };
 }
