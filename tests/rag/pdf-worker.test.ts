@@ -107,4 +107,22 @@ describe("loadPdf in a worker thread", () => {
     expect(error.messageIn("zh")).toContain("所需内存过多");
     expect((await loadPdf(zh)).metadata.pages).toBe(21);
   });
+
+  it("reads the next PDF on the same warm thread, even after a damaged one, but never after a timeout", async () => {
+    const { loadPdf } = await pdfModule();
+    const threads: number[] = [];
+    const post = Worker.prototype.postMessage;
+    vi.spyOn(Worker.prototype, "postMessage").mockImplementation(function (this: Worker, ...args: Parameters<Worker["postMessage"]>) {
+      threads.push(this.threadId);
+      return post.apply(this, args);
+    });
+    const en = read("en/fedramp-working-with-oscal.pdf");
+    await loadPdf(en);
+    expect((await refusal(loadPdf(new TextEncoder().encode("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF")))).code).toBe("FILE_CORRUPT");
+    expect((await loadPdf(en)).sections.length).toBeGreaterThan(0);
+    expect(new Set(threads).size).toBe(1);
+    expect((await refusal(loadPdf(read("zh/private-economy-promotion-law.pdf"), undefined, { timeLimitMs: 1 }))).code).toBe("FILE_TOO_COMPLEX");
+    await loadPdf(en);
+    expect(threads.at(-1)).not.toBe(threads.at(-2)); // the timed-out thread was killed, not reused
+  });
 });

@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * PDF worker thread: reads one PDF with pdf-parse 2 (pdf.js) and answers with its pages' text and
- * drawn glyphs, then is terminated by lib/rag/loaders/pdf.ts, which starts one per PDF.
+ * PDF worker thread: reads PDFs with pdf-parse 2 (pdf.js), one at a time, and answers with each
+ * one's pages' text and drawn glyphs. lib/rag/loaders/pdf.ts keeps a finished thread warm for the
+ * next PDF for a while and kills a thread that fails, times out or is aborted.
  *
  * Why a thread: importing pdf.js installs core-js polyfills for the whole realm — it replaces
  * Array.prototype.push, JSON.parse, Function.prototype.toString, AbortSignal, DOMException and
@@ -12,12 +13,12 @@
  * Why plain JavaScript: worker_threads load this file directly, under Next.js, tsx and vitest
  * alike, without a TypeScript loader.
  *
- * Protocol: workerData `{ data: Uint8Array }` (its buffer transferred); one message back,
+ * Protocol: per PDF a message `{ data: Uint8Array }` (its buffer transferred); one message back,
  * `{ total, pages: [{ num, text, glyphs: [{ text, hidden }] }] }` (glyph texts already passed
  * through normalizeUnicode, blank pages with no glyphs) or `{ error: { name, message } }` with
  * pdf.js's exception name (PasswordException, InvalidPDFException, FormatError…).
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { PDFParse } from "pdf-parse";
 import { normalizeUnicode, OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
 
@@ -188,31 +189,37 @@ async function drawnGlyphs(page) {
 async function readPdf(data) {
   // maxImageSize 0: images are never decoded; text extraction and the hidden-text pass ignore them.
   const parser = new PDFParse({ data, verbosity: 0, maxImageSize: 0 });
-  const result = await parser.getText({ pageJoiner: "" });
-  // pdf-parse keeps its pdf.js document behind a private load() (already loaded by getText).
-  const doc = await /** @type {DocumentAccess} */ (/** @type {unknown} */ (parser)).load();
-  const pages = [];
-  for (const { num, text } of result.pages) {
-    /** @type {DrawnGlyph[]} */
-    let glyphs = [];
-    if (text.trim() !== "") {
-      const page = await doc.getPage(num);
-      glyphs = await drawnGlyphs(page);
-      page.cleanup();
+  try {
+    const result = await parser.getText({ pageJoiner: "" });
+    // pdf-parse keeps its pdf.js document behind a private load() (already loaded by getText).
+    const doc = await /** @type {DocumentAccess} */ (/** @type {unknown} */ (parser)).load();
+    const pages = [];
+    for (const { num, text } of result.pages) {
+      /** @type {DrawnGlyph[]} */
+      let glyphs = [];
+      if (text.trim() !== "") {
+        const page = await doc.getPage(num);
+        glyphs = await drawnGlyphs(page);
+        page.cleanup();
+      }
+      pages.push({ num, text, glyphs });
     }
-    pages.push({ num, text, glyphs });
+    return { total: result.total, pages };
+  } finally {
+    // The thread may read the next PDF: free this one's document.
+    await parser.destroy().catch(() => undefined);
   }
-  // No destroy(): the server terminates this thread as soon as it has the answer.
-  return { total: result.total, pages };
 }
 
 if (!parentPort) throw new Error("lib/rag/loaders/pdf-worker.mjs runs only as a worker thread");
 const port = parentPort;
-readPdf(workerData.data).then(
-  (answer) => port.postMessage(answer),
-  (error) => {
-    const name = error instanceof Error ? error.name : "Error";
-    const message = error instanceof Error ? error.message : String(error);
-    port.postMessage({ error: { name, message } });
-  },
-);
+port.on("message", (/** @type {{ data: Uint8Array }} */ request) => {
+  readPdf(request.data).then(
+    (answer) => port.postMessage(answer),
+    (error) => {
+      const name = error instanceof Error ? error.name : "Error";
+      const message = error instanceof Error ? error.message : String(error);
+      port.postMessage({ error: { name, message } });
+    },
+  );
+});

@@ -13,7 +13,8 @@ import { normalizeText, reflowHardWraps, wrapWidth } from "@/lib/rag/text-normal
  * `new Uint8Array(raw.buffer)` (wrong for pooled Node buffers) and hides pdf.js's typed
  * exceptions, which are what tell an encrypted file from a damaged one.
  *
- * pdf.js runs in a worker thread per PDF (./pdf-worker.mjs), never on this thread: importing it
+ * pdf.js runs on worker threads (./pdf-worker.mjs; one PDF at a time each, kept warm for the next
+ * for 30 s), never on this thread: importing it
  * replaces Array.prototype.push, JSON.parse, AbortSignal… with core-js polyfills process-wide.
  * The thread also bounds a hostile PDF: it is killed after a time limit, when the signal aborts,
  * or by its own heap limit, and each of these ends as an error for this file only.
@@ -117,34 +118,85 @@ function workerFailure(error: Error & { code?: string }, limits: Required<LoadPd
 }
 
 /** Reads the PDF in a fresh worker thread, which is terminated once it answers, fails, times out or the signal aborts. */
-function readInWorker(bytes: Uint8Array, signal: AbortSignal | undefined, limits: Required<LoadPdfOptions>): Promise<Extract<WorkerAnswer, { total: number }>> {
-  signal?.throwIfAborted();
-  // A copy whose buffer moves to the worker: the caller keeps its bytes, nothing is copied twice.
-  const data = new Uint8Array(bytes);
+/** Finished workers kept warm for the next PDF (a fresh thread first spends ~0.5 s loading pdf.js). */
+const idle: Array<{ worker: Worker; heapLimitMb: number; timer: NodeJS.Timeout }> = [];
+const MAX_IDLE = 2;
+const IDLE_MS = 30_000;
+
+function newWorker(heapLimitMb: number): Worker {
   const worker = new Worker(pdfWorkerFile(), {
-    workerData: { data },
-    transferList: [data.buffer],
-    resourceLimits: { maxOldGenerationSizeMb: limits.heapLimitMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
     // Plain JavaScript needs no loader: without this the thread inherits tsx's or a test
     // runner's hooks, which more than double the time pdf.js takes to load.
     execArgv: [],
   });
+  worker.unref(); // an idle reader never keeps the process alive
+  // A warm worker that dies while idle leaves the pool (and its error is not left unhandled).
+  const leave = () => {
+    const i = idle.findIndex((w) => w.worker === worker);
+    if (i >= 0) clearTimeout(idle.splice(i, 1)[0].timer);
+  };
+  worker.on("error", leave).on("exit", leave);
+  return worker;
+}
+
+/** A warm worker with the same heap limit, else a new one. One PDF at a time per worker. */
+function takeWorker(heapLimitMb: number): Worker {
+  const i = idle.findIndex((w) => w.heapLimitMb === heapLimitMb);
+  if (i < 0) return newWorker(heapLimitMb);
+  const [{ worker, timer }] = idle.splice(i, 1);
+  clearTimeout(timer);
+  return worker;
+}
+
+function keepWarm(worker: Worker, heapLimitMb: number): void {
+  if (idle.length >= MAX_IDLE) {
+    void worker.terminate().catch(() => undefined);
+    return;
+  }
+  const entry = { worker, heapLimitMb, timer: setTimeout(() => retire(entry), IDLE_MS) };
+  entry.timer.unref();
+  idle.push(entry);
+}
+
+function retire(entry: (typeof idle)[number]): void {
+  const i = idle.indexOf(entry);
+  if (i >= 0) idle.splice(i, 1);
+  void entry.worker.terminate().catch(() => undefined);
+}
+
+/**
+ * Reads the PDF on a worker thread. A worker that answers goes back to the warm pool; one that
+ * fails, times out or is aborted is terminated (so a hostile PDF never shares a thread with the
+ * next one).
+ */
+function readInWorker(bytes: Uint8Array, signal: AbortSignal | undefined, limits: Required<LoadPdfOptions>): Promise<Extract<WorkerAnswer, { total: number }>> {
+  signal?.throwIfAborted();
+  const worker = takeWorker(limits.heapLimitMb);
   return new Promise((resolve, reject) => {
     let settled = false;
-    const finish = (settle: () => void) => {
+    const finish = (settle: () => void, reusable = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      worker.terminate().catch(() => undefined);
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      if (reusable) keepWarm(worker, limits.heapLimitMb);
+      else void worker.terminate().catch(() => undefined);
       settle();
     };
     const onAbort = () => finish(() => reject(signal?.reason));
+    const onMessage = (answer: WorkerAnswer) =>
+      // pdf.js's own exceptions leave the thread healthy; it can read the next PDF.
+      finish(() => ("error" in answer ? reject(pdfError(answer.error)) : resolve(answer)), true);
+    const onError = (error: Error) => finish(() => reject(workerFailure(error, limits)));
+    const onExit = (code: number) => finish(() => reject(pdfError({ name: "WorkerExit", message: `the PDF reader stopped (exit code ${code}) without an answer` })));
     const timer = setTimeout(() => finish(() => reject(tooComplex("time", limits))), limits.timeLimitMs);
     signal?.addEventListener("abort", onAbort, { once: true });
-    worker.on("message", (answer: WorkerAnswer) => finish(() => ("error" in answer ? reject(pdfError(answer.error)) : resolve(answer))));
-    worker.on("error", (error) => finish(() => reject(workerFailure(error, limits))));
-    worker.on("exit", (code) => finish(() => reject(pdfError({ name: "WorkerExit", message: `the PDF reader stopped (exit code ${code}) without an answer` }))));
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+    // A copy whose buffer moves to the worker: the caller keeps its bytes, nothing is copied twice.
+    const data = new Uint8Array(bytes);
+    worker.postMessage({ data }, [data.buffer]);
   });
 }
 
