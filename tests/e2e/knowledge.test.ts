@@ -15,6 +15,7 @@ const DOCS = "/work/shared/fixtures/docs";
 const ZH_MD = path.join(DOCS, "zh/statistics-law-2024-09-13.md");
 const EN_MD = path.join(DOCS, "en/fedramp-working-with-oscal.md");
 const ZH_PDF = path.join(DOCS, "zh/private-economy-promotion-law.pdf");
+const ZH_HANT_MD = path.join(DOCS, "zh/chinese-copywriting-guidelines.zh-Hant.md");
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da6364f8cf00000301010018dd8db40000000049454e44ae426082", "hex");
 
 const ZH_QUESTION = "统计的基本任务是什么？";
@@ -282,5 +283,25 @@ describe("knowledge bases with no model server (offline pair)", () => {
     expect(sentences.some((s) => source.includes(s)), finished.answer?.text).toBe(true);
     expect(finished.answer?.text).toContain("统计的基本任务");
     expect(finished.answer?.citations?.[0]?.documentName).toBe("statistics-law-2024-09-13.md");
+  });
+
+  it("finds a Traditional-Chinese document with a question typed in Simplified, in the retrieval test page", async () => {
+    const created = await json(`${app.url}/api/v1/knowledge-bases`, { method: "POST", body: { name: "繁体文档" } });
+    const kbId = created.body.knowledgeBase.id as string;
+    await upload(app, kbId, [fileOf(ZH_HANT_MD)]);
+    const docs = await waitUntilSettled(app, kbId);
+    expect(docs.map((d) => d.status)).toEqual(["ready"]);
+    const browser = await launchBrowser();
+    try {
+      const page = await (await newContext(browser, "zh-CN")).newPage();
+      const kb = new KnowledgePage(page, app.url);
+      await kb.openRetrieval(kbId);
+      // Every word of the question is written differently in the document (光纖入屋寬頻).
+      await kb.query("光纤宽频");
+      await expect(kb.hits().first().textContent()).resolves.toContain("光纖入屋寬頻");
+      await screenshot(page, "knowledge-retrieval-traditional");
+    } finally {
+      await browser.close();
+    }
   });
 });
