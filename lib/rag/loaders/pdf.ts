@@ -130,7 +130,6 @@ function newWorker(heapLimitMb: number): Worker {
     // runner's hooks, which more than double the time pdf.js takes to load.
     execArgv: [],
   });
-  worker.unref(); // an idle reader never keeps the process alive
   // A warm worker that dies while idle leaves the pool (and its error is not left unhandled).
   const leave = () => {
     const i = idle.findIndex((w) => w.worker === worker);
@@ -154,6 +153,7 @@ function keepWarm(worker: Worker, heapLimitMb: number): void {
     void worker.terminate().catch(() => undefined);
     return;
   }
+  worker.unref(); // an idle reader never keeps the process alive
   const entry = { worker, heapLimitMb, timer: setTimeout(() => retire(entry), IDLE_MS) };
   entry.timer.unref();
   idle.push(entry);
@@ -173,6 +173,7 @@ function retire(entry: (typeof idle)[number]): void {
 function readInWorker(bytes: Uint8Array, signal: AbortSignal | undefined, limits: Required<LoadPdfOptions>): Promise<Extract<WorkerAnswer, { total: number }>> {
   signal?.throwIfAborted();
   const worker = takeWorker(limits.heapLimitMb);
+  worker.ref(); // busy: the process waits for its answer
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (settle: () => void, reusable = false) => {
