@@ -6,7 +6,7 @@ import { isAppError, type AppError } from "@/lib/errors";
 
 // Captured before anything could load pdf.js, whose core-js polyfills replace these for the
 // whole thread: none of the imports above can load it, and `loadPdf` is imported dynamically.
-const builtins = {
+const builtinsNow = () => ({
   "Array.prototype.push": Array.prototype.push,
   "JSON.parse": JSON.parse,
   "Function.prototype.toString": Function.prototype.toString,
@@ -14,7 +14,8 @@ const builtins = {
   AbortSignal: globalThis.AbortSignal,
   DOMException: globalThis.DOMException,
   MessageChannel: globalThis.MessageChannel,
-};
+});
+const builtins = builtinsNow();
 const addedByPdfJs = ["navigator", "pdfjsLib", "DOMMatrix", "Path2D", "ImageData", "Iterator"] as const;
 const globalsBefore = new Map(addedByPdfJs.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)?.value]));
 
@@ -47,15 +48,7 @@ describe("loadPdf in a worker thread", () => {
     expect(zh.byteLength).toBe(size);
     expect((await loadPdf(zh)).sections).toEqual(law.sections);
 
-    const now = {
-      "Array.prototype.push": Array.prototype.push,
-      "JSON.parse": JSON.parse,
-      "Function.prototype.toString": Function.prototype.toString,
-      "Promise.withResolvers": (Promise as { withResolvers?: unknown }).withResolvers,
-      AbortSignal: globalThis.AbortSignal,
-      DOMException: globalThis.DOMException,
-      MessageChannel: globalThis.MessageChannel,
-    };
+    const now = builtinsNow();
     for (const [name, value] of Object.entries(builtins)) expect(now[name as keyof typeof now], name).toBe(value);
     for (const name of addedByPdfJs) expect(Object.getOwnPropertyDescriptor(globalThis, name)?.value, name).toBe(globalsBefore.get(name));
     expect("pdfjsLib" in globalThis).toBe(false);
