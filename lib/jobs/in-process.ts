@@ -30,7 +30,6 @@ export function createInProcessQueue(deps: RunnerDeps): IngestionQueue {
   let syncing: Promise<unknown> | undefined;
   /** Stored keywords made by an older tokenisation being re-made (lib/rag/keyword-refresh.ts). */
   let refreshing: Promise<void> | undefined;
-  let refreshStarted = false;
   let idleWaiters: Array<() => void> = [];
 
   const settleIdle = () => {
@@ -95,15 +94,12 @@ export function createInProcessQueue(deps: RunnerDeps): IngestionQueue {
             waiting.push(id);
           }
         }
+        refreshing = refreshKeywordsInBackground(deps.db, controller.signal).finally(() => {
+          refreshing = undefined;
+          settleIdle();
+        });
       })();
       return started.then(() => {
-        if (!refreshStarted) {
-          refreshStarted = true;
-          refreshing = refreshKeywordsInBackground(deps.db, controller.signal).finally(() => {
-            refreshing = undefined;
-            settleIdle();
-          });
-        }
         pump();
         settleIdle();
       });

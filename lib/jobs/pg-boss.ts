@@ -112,12 +112,12 @@ export function createPgBossQueue(deps: RunnerDeps, connectionString: string, op
     },
     startIngestionWorker() {
       working ??= (async () => {
-        warmUpKeywords();
         await begin();
         await ensureAllVectorIndexes(deps.db);
         // Resume: documents left queued/parsing/embedding by a crashed or stopped process …
         for (const id of await listPendingDocumentIds(deps.db)) await send(id);
         if (opts.work === false) return;
+        warmUpKeywords();
         // … and jobs a dead worker still holds "active".
         await sweep().catch((error: unknown) => console.error(`[jobs] sweep failed: ${String(error)}`));
         sweeper = setInterval(() => void sweep().catch(() => undefined), 10_000);

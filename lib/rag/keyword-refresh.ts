@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { keywordSourcesPage, markKeywordsCurrent, mergeKeywordIndexPending, rewriteChunkKeywords, staleKeywordKnowledgeBases } from "@/lib/db/queries/keyword-refresh";
 import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
-import { KEYWORD_VERSION, keywordTokens } from "@/lib/rag/keywords";
+import { KEYWORD_VERSION } from "@/lib/rag/keywords";
 
 const PAGE = 500;
 
@@ -22,12 +22,10 @@ export async function refreshKeywordIndex(db: Db, opts: { signal?: AbortSignal }
       opts.signal?.throwIfAborted();
       const page = await keywordSourcesPage(db, knowledgeBaseId, after, PAGE);
       if (page.length === 0) break;
-      const rows = page.map((c) => ({
-        id: c.id,
-        text: c.text,
-        tokens: keywordTokens(indexedChunkText(c, documentSubject(c.documentName))),
-      }));
-      chunks += await rewriteChunkKeywords(db, rows);
+      chunks += await rewriteChunkKeywords(
+        db,
+        page.map((c) => ({ id: c.id, text: c.text, indexText: indexedChunkText(c, documentSubject(c.documentName)) })),
+      );
       after = page[page.length - 1].id;
     }
     await markKeywordsCurrent(db, knowledgeBaseId, KEYWORD_VERSION);

@@ -1,7 +1,9 @@
 import "server-only";
 import { and, eq, lt, param, sql } from "drizzle-orm";
+import { keywordTokens } from "@/lib/rag/keywords";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
+import { jsonSafe } from "../json";
 import { knowledgeBases } from "../schema";
 
 /**
@@ -46,12 +48,14 @@ export async function keywordSourcesPage(db: Db, knowledgeBaseId: string, afterI
 }
 
 /**
- * Writes re-made keywords in one statement. A chunk whose text changed since it was read (an
- * edit meanwhile, which made its own keywords) is left alone. Returns how many were written.
- * @example await rewriteChunkKeywords(db, [{ id, text, tokens: ["向量", "检索"] }]);
+ * Re-makes chunks' keywords from their indexed text (as insertChunks and setChunkEmbeddings do)
+ * in one statement. A chunk whose text changed since it was read (an edit meanwhile, which made
+ * its own keywords) is left alone. Returns how many were written.
+ * @example await rewriteChunkKeywords(db, [{ id, text, indexText: "文档名\n分段内容" }]);
  */
-export async function rewriteChunkKeywords(db: Db, rows: Array<{ id: string; text: string; tokens: string[] }>): Promise<number> {
-  if (rows.length === 0) return 0;
+export async function rewriteChunkKeywords(db: Db, chunkRows: Array<{ id: string; text: string; indexText: string }>): Promise<number> {
+  if (chunkRows.length === 0) return 0;
+  const rows = chunkRows.map((r) => ({ id: r.id, text: r.text, tokens: keywordTokens(jsonSafe(r.indexText)) }));
   const result = await dbCall("rewriteChunkKeywords", () =>
     db.execute(sql`
       UPDATE chunks c SET keywords = to_tsvector('simple', u.keywords), keyword_count = u.keyword_count

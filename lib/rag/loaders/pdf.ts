@@ -72,18 +72,15 @@ export interface LoadPdfOptions {
   heapLimitMb?: number;
 }
 
-const seconds = (ms: number) => {
-  const n = Math.max(1, Math.round(ms / 1000));
-  return n === 1 ? "1 second" : `${n} seconds`;
-};
 
 /** The PDF did not finish reading in time, or needed more memory than a worker may use. */
 function tooComplex(reason: "time" | "memory", limits: Required<LoadPdfOptions>): Error {
+  const seconds = Math.max(1, Math.round(limits.timeLimitMs / 1000));
   const message =
     reason === "time"
       ? {
-          en: `This PDF took too long to read (more than ${seconds(limits.timeLimitMs)}) and was stopped. It may be very large or unusually complex: split it into smaller files, or print it to a new PDF, and upload again.`,
-          zh: `读取该 PDF 耗时过长（超过 ${Math.max(1, Math.round(limits.timeLimitMs / 1000))} 秒），已停止。文件可能过大或结构异常复杂：请拆分成较小的文件，或打印为新的 PDF 后重新上传。`,
+          en: `This PDF took too long to read (more than ${seconds} second${seconds === 1 ? "" : "s"}) and was stopped. It may be very large or unusually complex: split it into smaller files, or print it to a new PDF, and upload again.`,
+          zh: `读取该 PDF 耗时过长（超过 ${seconds} 秒），已停止。文件可能过大或结构异常复杂：请拆分成较小的文件，或打印为新的 PDF 后重新上传。`,
         }
       : {
           en: "This PDF needs too much memory to read and was stopped. It may be very large or unusually complex: split it into smaller files, or print it to a new PDF, and upload again.",
