@@ -40,6 +40,16 @@ export function defaultFusionWeights(embeddingModels: string[]): { vector: numbe
   return offlineOnly ? { vector: OFFLINE_VECTOR_WEIGHT, keyword: 1 } : { vector: 1, keyword: 1 };
 }
 
+/**
+ * Whether keyword search decides the fused order: a vector weight under 1/RRF_K of the keyword
+ * weight can only order keyword ties and append chunks keywords missed (the offline default).
+ * @example keywordLeads({ vector: 0.015, keyword: 1 }) // true
+ * @example keywordLeads({ vector: 1, keyword: 1 }) // false
+ */
+export function keywordLeads(weights: { vector: number; keyword: number }): boolean {
+  return weights.keyword > 0 && weights.vector < weights.keyword / RRF_K;
+}
+
 /** One retriever's ranked list (best first) and its weight. */
 export interface RankedList {
   weight: number;

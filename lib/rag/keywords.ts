@@ -146,15 +146,28 @@ function pushBigrams(text: string, out: string[]): void {
  * @example tokenize("向量数据库 databases", { bigrams: false, mode: "search", hmm: true }) // ["向量", "数据", "据库", "数据库", "databas"]
  */
 export function tokenize(input: string, options: TokenOptions): string[] {
+  return tokenizeParts(input, options).tokens;
+}
+
+/**
+ * Index tokens with the whole words among them in text order: `tokens` as keywordTokens gives
+ * them, `words` its first `wordCount` (the Chinese character bigrams follow the words).
+ * @example keywordParts("向量数据库") // { tokens: ["向量", "数据库", "向量", "量数", …], wordCount: 2 }
+ */
+export function keywordParts(text: string): { tokens: string[]; wordCount: number } {
+  return tokenizeParts(text, keywordOptions);
+}
+
+function tokenizeParts(input: string, options: TokenOptions): { tokens: string[]; wordCount: number } {
   const out: string[] = [];
   if (!NON_ASCII.test(input)) {
     for (const match of input.toLowerCase().matchAll(ASCII_WORD)) pushWord(match[0], out);
-    return out;
+    return { tokens: out, wordCount: out.length };
   }
   const folded = foldLatinAccents(input.normalize("NFKC").toLowerCase());
   if (!HAN.test(folded)) {
     for (const match of folded.matchAll(WORD)) pushWord(match[0], out);
-    return out;
+    return { tokens: out, wordCount: out.length };
   }
   const text = foldToSimplified(folded);
   const tokens = options.mode === "search" ? segmenter().cutForSearch(text, options.hmm) : segmenter().cut(text, options.hmm);
@@ -165,8 +178,9 @@ export function tokenize(input: string, options: TokenOptions): string[] {
       for (const match of token.matchAll(WORD)) pushWord(match[0], out);
     }
   }
+  const wordCount = out.length;
   if (options.bigrams) pushBigrams(text, out);
-  return out;
+  return { tokens: out, wordCount };
 }
 
 /**

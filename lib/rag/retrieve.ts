@@ -71,9 +71,9 @@ export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Pr
   return hits;
 }
 
-/** With reranking, search keeps max(topN, topK) candidates and no threshold: it applies to the rerank score. */
-function candidatesFor(request: RetrieveRequest, rerank: RerankSettings): Pick<SearchRequest, "topK" | "scoreThreshold"> {
-  return { topK: Math.max(Math.floor(request.topK), rerank.topN ?? DEFAULT_RERANK_CANDIDATES), scoreThreshold: undefined };
+/** With reranking, search keeps max(topN, topK) candidates and no threshold (it applies to the rerank score), in search's own order. */
+function candidatesFor(request: RetrieveRequest, rerank: RerankSettings): Pick<SearchRequest, "topK" | "scoreThreshold" | "lexicalRerank"> {
+  return { topK: Math.max(Math.floor(request.topK), rerank.topN ?? DEFAULT_RERANK_CANDIDATES), scoreThreshold: undefined, lexicalRerank: false };
 }
 
 /**

@@ -3,12 +3,14 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { dbCall } from "@/lib/db/errors";
 import { vectorLiteral } from "@/lib/db/queries/chunk-vectors";
-import { searchChunksByKeywords } from "@/lib/db/queries/keyword-search";
+import { searchKeywordsWithIdf, type KeywordSearchResult } from "@/lib/db/queries/keyword-search";
 import { getKnowledgeBasesByIds } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase, RetrievalMode } from "@/lib/db/schema";
 import { keywordQuery } from "@/lib/rag/keywords";
 import type { DocumentChunk } from "@/nodes/ports";
-import { defaultFusionWeights, fuseRankings, similarityFromDistance } from "./fusion";
+import { documentSubject } from "./chunk-context";
+import { defaultFusionWeights, fuseRankings, keywordLeads, similarityFromDistance } from "./fusion";
+import { LEXICAL_RERANK_POOL, lexicalRerankOrder, type LexicalCandidate } from "./lexical-rerank";
 
 /**
  * Hybrid retrieval over one or more knowledge bases: vector search (pgvector HNSW, cosine) and
@@ -39,6 +41,9 @@ export interface SearchRequest {
   filter?: { documentIds?: string[]; tags?: string[] };
   /** Candidates each retriever contributes before fusion (default max(4·topK, 40)). */
   candidates?: number;
+  /** The built-in lexical reranker (lib/rag/lexical-rerank.ts) where keyword search leads the
+   *  ranking; default true. Off when a provider reranks the candidates anyway. */
+  lexicalRerank?: boolean;
 }
 
 export interface RetrievedChunk {
@@ -88,12 +93,13 @@ export async function searchKnowledgeBases(db: Db, request: SearchRequest): Prom
 
   const groups = mode === "keyword" ? [] : vectorGroups(kbs, request);
   const terms = mode === "vector" ? [] : keywordQuery(request.query);
-  const [keywordHits, ...vectorHits] = await Promise.all([
+  const [keyword, ...vectorHits] = await Promise.all([
     terms.length
-      ? searchChunksByKeywords(db, { workspaceId: request.workspaceId, knowledgeBases: kbs, terms, filter: request.filter, limit })
-      : Promise.resolve([]),
+      ? searchKeywordsWithIdf(db, { workspaceId: request.workspaceId, knowledgeBases: kbs, terms, filter: request.filter, limit })
+      : Promise.resolve<KeywordSearchResult>({ hits: [], idf: new Map() }),
     ...groups.map((g) => vectorSearch(db, request, g.kbs, g.vector, limit)),
   ]);
+  const keywordHits = keyword.hits;
   // Several embedders: their cosine similarities are merged into one vector ranking.
   const vectorRanked = vectorHits.flat().sort((a, b) => b.score - a.score);
   const vectorScore = new Map(vectorRanked.map((c) => [c.id, c.score]));
@@ -109,15 +115,32 @@ export async function searchKnowledgeBases(db: Db, request: SearchRequest): Prom
         ? vectorRanked
         : keywordHits;
   const threshold = request.scoreThreshold ?? 0;
-  const chosen = fused.filter((c) => c.score >= threshold).slice(0, topK);
+  const rerank = (request.lexicalRerank ?? true) && keywordHits.length > 1 && (mode === "keyword" || (mode === "hybrid" && keywordLeads(weights)));
+  const chosen = fused.filter((c) => c.score >= threshold).slice(0, rerank ? Math.max(topK, LEXICAL_RERANK_POOL) : topK);
   if (chosen.length === 0) return [];
 
   const details = await chunkDetails(db, request.workspaceId, chosen.map((c) => c.id));
-  return chosen.flatMap((c, i) => {
+  const found = chosen.flatMap((c) => {
     const d = details.get(c.id);
-    if (!d) return [];
-    return [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rerankScore: null, rank: i + 1 }];
+    return d ? [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rerankScore: null }] : [];
   });
+  const ordered = rerank ? lexicallyReranked(request.query, found, keyword.idf) : found;
+  return ordered.slice(0, topK).map((hit, i) => ({ ...hit, rank: i + 1 }));
+}
+
+/**
+ * The candidates in the built-in reranker's order (lib/rag/lexical-rerank.ts): each query word
+ * weighs its IDF in the candidate's own knowledge base.
+ */
+function lexicallyReranked<T extends Omit<RetrievedChunk, "rank">>(query: string, hits: T[], idf: KeywordSearchResult["idf"]): T[] {
+  const knowledgeBaseOf = new Map<LexicalCandidate, string>();
+  const candidates = hits.map((h) => {
+    const candidate = { text: h.text, documentId: h.documentId, subject: documentSubject(h.documentName), index: h.index, keywordScore: h.keywordScore ?? 0 };
+    knowledgeBaseOf.set(candidate, h.knowledgeBaseId);
+    return candidate;
+  });
+  const order = lexicalRerankOrder(query, candidates, (term, c) => idf.get(knowledgeBaseOf.get(c) ?? "")?.get(term) ?? 0);
+  return order.map((i) => hits[i]);
 }
 
 /** Knowledge bases grouped by (embedder, dimension): one SQL query per group. */

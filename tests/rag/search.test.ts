@@ -117,6 +117,29 @@ forEachDatabase("hybrid retrieval", (t) => {
     expect((await search({ query: "大熊猫 竹子", mode: "keyword" }))[0].id).toBe(other.id);
   });
 
+  it("puts first the chunk that answers, not the one that repeats the question's words (built-in reranker)", async () => {
+    const kb = await newKb(t.db, "Chopin", { mode: "general", chunkSize: 160, chunkOverlap: 0, parentSize: 1200 });
+    const text = [
+      "Warsaw and Vienna were the cities of his youth. Chopin loved Warsaw, Chopin loved Vienna, and he wrote of Warsaw and Vienna in his letters.",
+      "On 2 November 1830 Chopin left Warsaw for Vienna, with no clearly defined aim, and he never came back.",
+      "In Paris he gave few public concerts and taught the piano to pupils from the aristocracy.",
+    ].join("\n\n");
+    const doc = await addText(t.db, files, kb.id, "Frédéric Chopin.txt", text);
+    await ingestDocument({ db: t.db, files, embedder }, doc.id);
+    const query = "When did Chopin leave Warsaw for Vienna?";
+    const ask = (request: Partial<SearchRequest>) => search({ knowledgeBaseIds: [kb.id], query, ...request });
+    // Keyword search alone ranks the chunk that says the names most often first…
+    expect((await ask({ lexicalRerank: false }))[0].text).toMatch(/^Warsaw and Vienna/);
+    // …the reranker reads the sentence that holds them with a date, in hybrid and keyword mode.
+    for (const hits of [await ask({}), await ask({ mode: "keyword", queryEmbedding: undefined })]) {
+      expect(hits[0].text).toContain("2 November 1830");
+      expect(hits.map((h) => h.rank)).toEqual(hits.map((_, i) => i + 1));
+    }
+    // With a real embedding model's weights the fused order stands (the features read BM25's).
+    const vectorLed = await ask({ weights: { vector: 1, keyword: 1 } });
+    expect(vectorLed.map((h) => h.fusedScore)).toEqual([...vectorLed.map((h) => h.fusedScore)].sort((a, b) => b - a));
+  });
+
   it("applies the score threshold to the fused 0..1 scale", async () => {
     const all = await search({ query: "统计调查项目的审批", topK: 10 });
     expect(all.length).toBe(10);

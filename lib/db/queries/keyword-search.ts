@@ -1,6 +1,6 @@
 import "server-only";
 import { param, sql, type SQL } from "drizzle-orm";
-import { BM25_B, BM25_K1, bm25Score, type CollectionStats } from "@/lib/rag/bm25";
+import { BM25_B, BM25_K1, bm25Idf, bm25Score, type CollectionStats } from "@/lib/rag/bm25";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
 import type { KnowledgeBase } from "../schema";
@@ -107,11 +107,27 @@ const quoted = (term: string) => `'${term.replace(/\\/g, "\\\\").replace(/'/g, "
  * @example const hits = await searchChunksByKeywords(db, { workspaceId: "local", knowledgeBases: [kb], terms: keywordQuery("统计调查"), limit: 40 });
  */
 export async function searchChunksByKeywords(db: Db, request: KeywordSearchRequest): Promise<KeywordHit[]> {
+  return (await searchKeywordsWithIdf(db, request)).hits;
+}
+
+/** Keyword hits and each query term's IDF per knowledge base (absent: no visible chunk holds it). */
+export interface KeywordSearchResult {
+  hits: KeywordHit[];
+  idf: Map<string, Map<string, number>>;
+}
+
+/**
+ * searchChunksByKeywords, with the IDF of every query term in each knowledge base (what the
+ * built-in reranker weighs words by: lib/rag/lexical-rerank.ts).
+ * @example const { hits, idf } = await searchKeywordsWithIdf(db, { workspaceId: "local", knowledgeBases: [kb], terms, limit: 40 });
+ */
+export async function searchKeywordsWithIdf(db: Db, request: KeywordSearchRequest): Promise<KeywordSearchResult> {
   const terms = [...new Set(request.terms)].filter((t) => t.length > 0);
-  if (terms.length === 0 || request.knowledgeBases.length === 0) return [];
+  const none: KeywordSearchResult = { hits: [], idf: new Map() };
+  if (terms.length === 0 || request.knowledgeBases.length === 0) return none;
   const statsByKb = await keywordCollectionStats(db, request.workspaceId, request.knowledgeBases);
   const kbs = request.knowledgeBases.filter((kb) => (statsByKb.get(kb.id)?.chunks ?? 0) > 0);
-  if (kbs.length === 0) return [];
+  if (kbs.length === 0) return none;
   const ids = sql.join(
     kbs.map((kb) => sql`${kb.id}`),
     sql`, `,
@@ -175,10 +191,16 @@ export async function searchChunksByKeywords(db: Db, request: KeywordSearchReque
       chunks.set(r.id, chunk);
     }
   }
-  return [...chunks]
+  const hits = [...chunks]
     .map(([id, c]) => ({ id, knowledgeBaseId: c.kb, score: bm25Score(statsByKb.get(c.kb) as CollectionStats, dfs.get(c.kb) ?? [], c.matches, c.len) }))
     .sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1))
     .slice(0, limit);
+  const idf = new Map<string, Map<string, number>>();
+  for (const [kb, list] of dfs) {
+    const n = (statsByKb.get(kb) as CollectionStats).chunks;
+    idf.set(kb, new Map(terms.flatMap((term, k) => (list[k] > 0 ? [[term, bm25Idf(n, list[k])] as [string, number]] : []))));
+  }
+  return { hits, idf };
 }
 
 /** Metadata filters narrow the ranked chunks; statistics stay those of the whole knowledge base. */
