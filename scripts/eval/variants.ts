@@ -9,62 +9,25 @@
  */
 import path from "node:path";
 import { hashEmbed } from "@/lib/providers";
-import { BM25_B, BM25_K1 } from "@/lib/rag/bm25";
 import { fuseRankings, OFFLINE_VECTOR_WEIGHT } from "@/lib/rag/fusion";
-import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
 import { keywordTokens } from "@/lib/rag/keywords";
-import { parseFile } from "@/lib/rag/parse";
-import { splitDocument } from "@/lib/rag/split";
-import { normalizeText } from "@/lib/rag/text-normalize";
-import { defaultChunking } from "@/lib/rag/types";
-import { groupIntoDocuments, passageAt, readEvalSet, relocatePassages } from "./corpus";
+import { memoryBm25 } from "./memory-bm25";
+import { storedChunks, type StoredChunk } from "./chunks";
 import { scoreQuery, summarize } from "./metrics";
 
-interface Chunk {
-  text: string;
-  /** What the product indexes: the chunk with its document's subject (lib/rag/chunk-context.ts). */
-  indexText: string;
-  passageId: string | undefined;
+interface Chunk extends StoredChunk {
   vector: Float32Array;
-  /** Where the chunk sits, so the context joins neighbours as the retriever node does. */
-  documentId: string;
-  position: number;
-  metadata: { start: number };
 }
 
 type Tokenizer = (text: string) => string[];
 
 /** Plain BM25 over the chunks, for one tokenisation: returns a ranker (best chunk indexes first). */
 function bm25Ranker(chunks: Chunk[], tokenize: Tokenizer): (query: string) => number[] {
-  const tfs = chunks.map((c) => {
-    const tf = new Map<string, number>();
-    for (const t of tokenize(c.indexText)) tf.set(t, (tf.get(t) ?? 0) + 1);
-    return tf;
-  });
-  const lengths = chunks.map((c) => tokenize(c.indexText).length);
-  const average = lengths.reduce((s, l) => s + l, 0) / chunks.length;
-  const postings = new Map<string, number[]>();
-  tfs.forEach((tf, i) => {
-    for (const t of tf.keys()) {
-      const list = postings.get(t);
-      if (list) list.push(i);
-      else postings.set(t, [i]);
-    }
-  });
-  return (query) => {
-    const scores = new Map<number, number>();
-    for (const term of new Set(tokenize(query))) {
-      const list = postings.get(term);
-      if (!list) continue;
-      const idf = Math.log(1 + (chunks.length - list.length + 0.5) / (list.length + 0.5));
-      for (const i of list) {
-        const f = tfs[i].get(term) as number;
-        const norm = 1 - BM25_B + (BM25_B * lengths[i]) / average;
-        scores.set(i, (scores.get(i) ?? 0) + (idf * f * (BM25_K1 + 1)) / (f + BM25_K1 * norm));
-      }
-    }
-    return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([i]) => i);
-  };
+  const index = memoryBm25(
+    chunks.map((c) => c.indexText),
+    tokenize,
+  );
+  return (query) => index.search(tokenize(query)).map(([i]) => i);
 }
 
 function vectorRanker(chunks: Chunk[]): (query: string) => number[] {
@@ -89,26 +52,9 @@ const charBigrams: Tokenizer = (text) => {
 };
 
 async function main(dir: string): Promise<void> {
-  const set = await readEvalSet(dir);
-  const originals = new Map(set.passages.map((p) => [p.id, p.text]));
-  const chunks: Chunk[] = [];
-  for (const doc of groupIntoDocuments(set.passages)) {
-    const parsed = await parseFile(new TextEncoder().encode(doc.text), { filename: doc.name });
-    const passages = relocatePassages(doc, parsed.text, (s) => normalizeText(s), originals);
-    const subject = documentSubject(doc.name);
-    for (const draft of splitDocument(parsed, defaultChunking)) {
-      const indexText = indexedChunkText(draft, process.env.NO_SUBJECT ? "" : subject);
-      chunks.push({
-        text: draft.parentText ?? draft.text,
-        indexText,
-        passageId: passageAt(passages, draft.start),
-        vector: Float32Array.from(hashEmbed(indexText)),
-        documentId: doc.name,
-        position: draft.index,
-        metadata: { start: draft.start },
-      });
-    }
-  }
+  const { queries, chunks: stored } = await storedChunks(dir, { withSubject: !process.env.NO_SUBJECT });
+  const chunks: Chunk[] = stored.map((c) => ({ ...c, vector: Float32Array.from(hashEmbed(c.indexText)) }));
+  const set = { queries };
   const evaluate = (rank: (query: string) => number[]) => {
     const outcomes = set.queries.map((q) => scoreQuery(rank(q.question).slice(0, 10).map((i) => chunks[i]), q, 1500));
     const s = summarize({ documents: 0, chunks: chunks.length, ingestSeconds: 0, outcomes, queryMs: [] });

@@ -5,10 +5,24 @@ import { groupIntoDocuments, parseEvalSet, passageAt, type EvalQuery, type Passa
 import { contextExcerpts } from "@/lib/rag/excerpts";
 import { percentile, scoreQuery, summarize } from "@/scripts/eval/metrics";
 import { runEvaluation } from "@/scripts/eval/run";
+import { memoryBm25 } from "@/scripts/eval/memory-bm25";
+import { bm25Score } from "@/lib/rag/bm25";
 import { forEachDatabase } from "../support/db";
 import { countingEmbedder, tempFileStore } from "../jobs/kb-fixtures";
 
 describe("retrieval evaluation arithmetic", () => {
+  it("scores in-memory BM25 on the scale keyword search returns (over the ideal score)", () => {
+    const texts = ["a a b", "b c", "c d e", "e"];
+    const index = memoryBm25(texts, (t) => t.split(" "));
+    const hits = index.search(["a", "c", "z"]);
+    expect(hits.map(([i]) => i)).toEqual([0, 1, 2]);
+    const stats = { chunks: 4, averageLength: 9 / 4 };
+    // df of a = 1, c = 2; "z" is in no chunk and counts for nothing.
+    expect(hits[0][1]).toBeCloseTo(bm25Score(stats, [1, 2], [{ k: 0, tf: 2 }], 3), 12);
+    expect(hits[2][1]).toBeCloseTo(bm25Score(stats, [1, 2], [{ k: 1, tf: 1 }], 3), 12);
+    expect(index.idf("z")).toBe(0);
+  });
+
   it("joins passages of one title with blank lines and remembers where each starts", () => {
     const docs = groupIntoDocuments([
       { id: "a#0", title: "A", text: "first" },
