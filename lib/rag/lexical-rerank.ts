@@ -63,14 +63,63 @@ const WHO_QUESTION = /\bwho(m|se)?\b|谁|誰/i;
 
 const names = (text: string) => new Set((text.match(NAME) ?? []).map((w) => w.toLowerCase()));
 
+/** What the features need of a chunk's text, whatever the question. */
+interface TextAnalysis {
+  sentences: string[];
+  /** Index terms of each sentence, and of each sentence with the next. */
+  sentenceTerms: Array<Set<string>>;
+  twoSentenceTerms: Array<Set<string>>;
+  terms: Set<string>;
+  /** Adjacent word pairs, "a b". */
+  pairs: Set<string>;
+  length: number;
+  names: Set<string>;
+}
+
+const ANALYSIS_CACHE_SIZE = 4000;
+const analyses = new Map<string, TextAnalysis>();
+
+/**
+ * A chunk's sentences tokenised once (one keyword tokenisation per sentence gives its terms,
+ * its words in order and the length), kept for the next question by text — the same chunks come
+ * back for many questions, and Chinese segmentation is most of the reranker's time.
+ */
+function analyse(text: string): TextAnalysis {
+  const hit = analyses.get(text);
+  if (hit) return hit;
+  const sentences = text.split(SENTENCE_BREAK).filter((s) => s && s.trim());
+  const words: string[] = [];
+  let length = 0;
+  const sentenceTerms = sentences.map((sentence) => {
+    const parts = keywordParts(sentence);
+    for (let k = 0; k < parts.wordCount; k++) words.push(parts.tokens[k]);
+    length += parts.tokens.length;
+    return new Set(parts.tokens);
+  });
+  const pairs = new Set<string>();
+  for (let k = 0; k + 1 < words.length; k++) pairs.add(`${words[k]} ${words[k + 1]}`);
+  const analysis: TextAnalysis = {
+    sentences,
+    sentenceTerms,
+    twoSentenceTerms: sentenceTerms.map((set, k) => new Set([...set, ...(sentenceTerms[k + 1] ?? [])])),
+    terms: new Set(sentenceTerms.flatMap((set) => [...set])),
+    pairs,
+    length,
+    names: names(text),
+  };
+  if (analyses.size >= ANALYSIS_CACHE_SIZE) analyses.delete(analyses.keys().next().value as string);
+  analyses.set(text, analysis);
+  return analysis;
+}
+
 /**
  * The feature rows of the candidates, in their order (exported for the training script and tests).
  * @example rerankFeatures("谁发明了造纸术？", candidates, idf)[0].length // LEXICAL_FEATURES.length
  */
 export function rerankFeatures(query: string, candidates: LexicalCandidate[], idf: TermIdf): number[][] {
   if (candidates.length === 0) return [];
-  const queryTerms = [...new Set(keywordParts(query).tokens)];
   const queryParts = keywordParts(query);
+  const queryTerms = [...new Set(queryParts.tokens)];
   const queryWords = queryParts.tokens.slice(0, queryParts.wordCount);
   const pairs = new Set<string>();
   for (let k = 0; k + 1 < queryWords.length; k++) pairs.add(`${queryWords[k]} ${queryWords[k + 1]}`);
@@ -93,17 +142,7 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
     const terms = queryTerms.map((t) => ({ t, idf: idf(t, c) })).filter((x) => x.idf > 0);
     const total = terms.reduce((s, x) => s + x.idf, 0) || 1;
     const coverage = (set: Set<string>, of = terms, sum = total) => (sum > 0 ? of.reduce((s, x) => s + (set.has(x.t) ? x.idf : 0), 0) / sum : 0);
-    const sentences = c.text.split(SENTENCE_BREAK).filter((s) => s && s.trim());
-    // One tokenisation per sentence gives the terms, the words in order and the length.
-    const chunkWords: string[] = [];
-    let length = 0;
-    const sentenceTerms = sentences.map((s) => {
-      const parts = keywordParts(s);
-      for (let k = 0; k < parts.wordCount; k++) chunkWords.push(parts.tokens[k]);
-      length += parts.tokens.length;
-      return new Set(parts.tokens);
-    });
-    const textTerms = new Set(sentenceTerms.flatMap((set) => [...set]));
+    const { sentences, sentenceTerms, twoSentenceTerms, terms: textTerms, pairs: chunkPairs, length, names: chunkNames } = analyse(c.text);
     const subjectTokens = subjects.get(c.subject) ?? subjects.set(c.subject, c.subject ? keywordTokens(c.subject) : []).get(c.subject)!;
     const subjectTerms = new Set(subjectTokens);
     const indexedTerms = new Set([...textTerms, ...subjectTerms]);
@@ -115,7 +154,7 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
     let bestBeyondAt = 0;
     sentenceTerms.forEach((set, k) => {
       bestSentence = Math.max(bestSentence, coverage(set));
-      bestTwo = Math.max(bestTwo, coverage(new Set([...set, ...(sentenceTerms[k + 1] ?? [])])));
+      bestTwo = Math.max(bestTwo, coverage(twoSentenceTerms[k]));
       const b = beyondTotal ? coverage(set, beyond, beyondTotal) : 0;
       if (b > bestBeyond) {
         bestBeyond = b;
@@ -123,12 +162,8 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
       }
     });
     let ordered = 0;
-    if (pairs.size) {
-      const chunkPairs = new Set<string>();
-      for (let k = 0; k + 1 < chunkWords.length; k++) chunkPairs.add(`${chunkWords[k]} ${chunkWords[k + 1]}`);
-      for (const p of pairs) if (chunkPairs.has(p)) ordered++;
-    }
-    const newNames = [...names(c.text)].filter((w) => !lowerQuery.includes(w)).length;
+    for (const p of pairs) if (chunkPairs.has(p)) ordered++;
+    const newNames = [...chunkNames].filter((w) => !lowerQuery.includes(w)).length;
     const sentenceNewNames = [...names(sentences[bestBeyondAt] ?? "")].filter((w) => !lowerQuery.includes(w)).length;
     const hasDigit = DIGIT.test(c.text);
     return [
