@@ -12,14 +12,15 @@
  * - BM25 order;
  * - cross-validated: five folds by document (article title), every fold scored by weights
  *   fitted on the other four folds of all sets — no question is scored by weights that saw its
- *   article;
+ *   article — all LEXICAL_RERANK_POOL candidates reordered, as the server does, then only the
+ *   first five (as in session 5);
  * - fitted on the other sets only (how it carries to data of another kind).
  * @example npm run train:reranker -- /work/shared/eval/cmrc2018_trial_zh /work/shared/eval/drcd_test_zh_hant /work/shared/eval/squad11_train_subset_en --write
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { keywordTokens } from "@/lib/rag/keywords";
-import { LEXICAL_FEATURES, LEXICAL_RERANK_POOL, LEXICAL_RERANK_REORDERED, rerankFeatures, scoreRow } from "@/lib/rag/lexical-rerank";
+import { LEXICAL_FEATURES, LEXICAL_RERANK_POOL, rerankFeatures, scoreRow } from "@/lib/rag/lexical-rerank";
 import { storedChunks, type StoredChunk } from "./eval/chunks";
 import { memoryBm25 } from "./eval/memory-bm25";
 import { scoreQuery } from "./eval/metrics";
@@ -59,8 +60,11 @@ async function samplesOf(dir: string, set: number): Promise<Sample[]> {
   });
 }
 
-/** Fits the weights: listwise softmax over each question's candidates, Adam, L2 1e-3. */
-function fit(samples: Sample[], epochs = 300): number[] {
+/**
+ * Fits the weights: listwise softmax over each question's candidates, Adam, full batch. L2 1e-5
+ * and 1 000 epochs: cross-validated CMRC 0.930 / 0.935 / 0.938 at L2 1e-3 × 300, 1e-4 × 1 000, 1e-5 × 1 000.
+ */
+function fit(samples: Sample[], epochs = 1000): number[] {
   const n = LEXICAL_FEATURES.length;
   const w = new Array<number>(n).fill(0);
   w[0] = 5; // start from BM25's order
@@ -81,7 +85,7 @@ function fit(samples: Sample[], epochs = 300): number[] {
       });
     }
     for (let k = 0; k < n; k++) {
-      const gk = g[k] / usable.length + 1e-3 * w[k];
+      const gk = g[k] / usable.length + 1e-5 * w[k];
       m[k] = 0.9 * m[k] + 0.1 * gk;
       v[k] = 0.999 * v[k] + 0.001 * gk * gk;
       w[k] -= (0.05 * (m[k] / (1 - 0.9 ** epoch))) / (Math.sqrt(v[k] / (1 - 0.999 ** epoch)) + 1e-8);
@@ -91,7 +95,7 @@ function fit(samples: Sample[], epochs = 300): number[] {
 }
 
 /** Answer in top-1 chunk and in 1 500 characters, with the first `reordered` candidates reordered by `weights` (null: BM25's order), as the server does. */
-function measure(samples: Array<{ sample: Sample; weights: number[] | null }>, reordered = LEXICAL_RERANK_REORDERED): string {
+function measure(samples: Array<{ sample: Sample; weights: number[] | null }>, reordered = LEXICAL_RERANK_POOL): string {
   let top1 = 0;
   let context = 0;
   for (const { sample, weights } of samples) {
@@ -132,7 +136,7 @@ async function main(args: string[]): Promise<void> {
       `${path.basename(dir)} (${mine.length} questions), answer in top-1 chunk / in 1 500 characters:\n` +
         `  BM25 order                      ${measure(mine.map((sample) => ({ sample, weights: null })))}\n` +
         `  reranked, cross-validated       ${measure(mine.map((sample) => ({ sample, weights: foldWeights[foldOf(sample.document)] })))}\n` +
-        `  reranked, all ${LEXICAL_RERANK_POOL} reordered (cv)   ${measure(mine.map((sample) => ({ sample, weights: foldWeights[foldOf(sample.document)] })), LEXICAL_RERANK_POOL)}\n` +
+        `  reranked, first 5 only (cv)     ${measure(mine.map((sample) => ({ sample, weights: foldWeights[foldOf(sample.document)] })), 5)}\n` +
         (others ? `  reranked, fitted on other sets  ${measure(mine.map((sample) => ({ sample, weights: others })))}\n` : ""),
     );
   }

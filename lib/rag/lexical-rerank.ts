@@ -3,9 +3,10 @@
  * sit in each chunk, not only how many of them it holds. BM25 scores a chunk as a bag of words;
  * the chunk that answers a question usually also holds the question's rarer words in one
  * sentence, in the question's order, next to what the question asks for (a year for "when",
- * a number for "多少", a name for "who"), in the document the other candidates come from.
+ * a number for "多少", a name for "who", a place for "哪里"), in the document the question
+ * names and the other candidates come from.
  *
- * It needs no model download and no provider: 26 features per candidate computed from the
+ * It needs no model download and no provider: 38 features per candidate computed from the
  * chunk's text, its document's name and the query terms' IDF, combined by a linear model
  * whose weights (lexical-rerank-weights.ts) were fitted with a listwise softmax loss by
  * `npm run train:reranker` on the tuning sets of shared/eval (CMRC 2018, DRCD, SQuAD), to put
@@ -17,17 +18,18 @@
  * model's and the features were not fitted on it, so it is not applied there.
  */
 import { keywordParts, keywordTokens } from "./keywords";
+import { analyse, DIGIT, names, PLACE, questionKind, SENTENCE_END, SENTENCE_START, YEAR } from "./lexical-rerank-text";
 import { LEXICAL_RERANK_WEIGHTS } from "./lexical-rerank-weights";
 
-/** How many of the best candidates the features compare (document shares, neighbours' scores). */
-export const LEXICAL_RERANK_POOL = 20;
-
 /**
- * How many of the best are reordered among themselves; the rest keep search's order. Reordering
- * all 20 lifts no more answers to the top but swaps some out of the first 1 500 characters of
- * context (CMRC and DRCD 0.995 → 0.994; scripts/train-reranker.ts).
+ * How many of the best candidates the features compare (document shares, neighbours' scores) and
+ * the model reorders; the rest keep search's order. Session 5's model, fitted with more
+ * regularisation, reordered only the first five: reordering all twenty swapped some Chinese
+ * answers out of the first 1 500 characters of context. The current fit reorders all twenty
+ * with no such loss (cross-validated CMRC 0.995 either way, DRCD 0.995 → 0.996, SQuAD 0.870 →
+ * 0.894; scripts/train-reranker.ts prints both).
  */
-export const LEXICAL_RERANK_REORDERED = 5;
+export const LEXICAL_RERANK_POOL = 20;
 
 export interface LexicalCandidate {
   text: string;
@@ -50,70 +52,37 @@ export const LEXICAL_FEATURES = [
   "year_question_x_year", "who_question_x_names", "length", "new_names", "subject_coverage",
   "coverage_beyond_subject", "best_sentence_beyond_subject", "number_question_x_sentence_digit",
   "who_question_x_sentence_names", "document_start_x_subject_question",
+  "word_coverage_text", "word_best_sentence", "word_coverage_beyond_subject", "word_best_sentence_beyond_subject",
+  "subject_words_in_question", "subject_in_question", "where_question_x_sentence_place", "question_numbers_in_text",
+  "surface_words", "best_sentence_cut_at_end", "best_sentence_cut_at_start", "best_sentence_position_non_chinese",
 ] as const;
 
-const SENTENCE_BREAK = /(?<=[。！？!?；;])|(?<=\.)\s+|\n+/u;
-const DIGIT = /[0-9０-９一二三四五六七八九十百千万亿两兩萬億]/;
-const YEAR = /\d{4}|\d+年/;
-const NAME = /\b[A-Z][a-zA-Z]+/g;
-const NUMBER_QUESTION =
-  /\bhow (many|much|long|old|far|large|big|tall)\b|\bwhat (year|percentage|percent|number|date|age)\b|\bwhen\b|多少|几|幾|哪一年|哪年|何时|何時|什么时候|什麼時候|哪一天|多久|多大|多长|多長|年份|日期/i;
-const YEAR_QUESTION = /\bwhat year\b|\bwhen\b|\bin which year\b|哪一年|哪年|何时|何時|什么时候|什麼時候|年份/i;
-const WHO_QUESTION = /\bwho(m|se)?\b|谁|誰/i;
-
-const names = (text: string) => new Set((text.match(NAME) ?? []).map((w) => w.toLowerCase()));
-
-/** What the features need of a chunk's text, whatever the question. */
-interface TextAnalysis {
-  sentences: string[];
-  /** Index terms of each sentence, and of each sentence with the next. */
-  sentenceTerms: Array<Set<string>>;
-  twoSentenceTerms: Array<Set<string>>;
-  terms: Set<string>;
-  /** Adjacent word pairs, "a b". */
-  pairs: Set<string>;
-  length: number;
-  names: Set<string>;
+interface Weighted {
+  t: string;
+  idf: number;
 }
 
-const ANALYSIS_CACHE_SIZE = 4000;
-const analyses = new Map<string, TextAnalysis>();
+const sum = (terms: Weighted[]) => terms.reduce((s, x) => s + x.idf, 0);
 
-/**
- * A chunk's sentences tokenised once (one keyword tokenisation per sentence gives its terms,
- * its words in order and the length), kept for the next question by text — the same chunks come
- * back for many questions, and Chinese segmentation is most of the reranker's time.
- */
-function analyse(text: string): TextAnalysis {
-  const hit = analyses.get(text);
-  if (hit) return hit;
-  const sentences = text.split(SENTENCE_BREAK).filter((s) => s && s.trim());
-  const words: string[] = [];
-  let length = 0;
-  const sentenceTerms = sentences.map((sentence) => {
-    const parts = keywordParts(sentence);
-    for (let k = 0; k < parts.wordCount; k++) words.push(parts.tokens[k]);
-    length += parts.tokens.length;
-    return new Set(parts.tokens);
-  });
-  const pairs = new Set<string>();
-  for (let k = 0; k + 1 < words.length; k++) pairs.add(`${words[k]} ${words[k + 1]}`);
-  const analysis: TextAnalysis = {
-    sentences,
-    sentenceTerms,
-    twoSentenceTerms: sentenceTerms.map((set, k) => new Set([...set, ...(sentenceTerms[k + 1] ?? [])])),
-    terms: new Set(sentenceTerms.flatMap((set) => [...set])),
-    pairs,
-    length,
-    names: names(text),
-  };
-  if (analyses.size >= ANALYSIS_CACHE_SIZE) analyses.delete(analyses.keys().next().value as string);
-  analyses.set(text, analysis);
-  return analysis;
+/** The IDF share of `terms` that `set` holds. */
+function coverage(set: Set<string>, terms: Weighted[], total = sum(terms)): number {
+  return total > 0 ? terms.reduce((s, x) => s + (set.has(x.t) ? x.idf : 0), 0) / total : 0;
+}
+
+/** A document's name as index terms, and how much of it the question names. */
+interface SubjectInQuestion {
+  tokens: string[];
+  terms: Set<string>;
+  /** Share of the name's words among the question's terms; 1 when the question holds the name as written. */
+  wordShare: number;
+  written: number;
 }
 
 /**
  * The feature rows of the candidates, in their order (exported for the training script and tests).
+ * Coverage features come twice: over every query term (words and, for Chinese, their character
+ * bigrams) and over the question's words only — a name cut into five bigrams would otherwise
+ * outweigh the one word that says what is asked ("主治", "别称").
  * @example rerankFeatures("谁发明了造纸术？", candidates, idf)[0].length // LEXICAL_FEATURES.length
  */
 export function rerankFeatures(query: string, candidates: LexicalCandidate[], idf: TermIdf): number[][] {
@@ -121,8 +90,12 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
   const queryParts = keywordParts(query);
   const queryTerms = [...new Set(queryParts.tokens)];
   const queryWords = queryParts.tokens.slice(0, queryParts.wordCount);
+  const uniqueWords = [...new Set(queryWords)];
+  const queryTermSet = new Set(queryParts.tokens);
   const pairs = new Set<string>();
   for (let k = 0; k + 1 < queryWords.length; k++) pairs.add(`${queryWords[k]} ${queryWords[k + 1]}`);
+  const kind = questionKind(query, (word) => keywordTokens(word).length > 0);
+  const lowerQuery = query.toLowerCase();
   const best = Math.max(...candidates.map((c) => c.keywordScore)) || 1;
   const byPosition = new Map(candidates.map((c) => [`${c.documentId}\u0000${c.index}`, c.keywordScore]));
   const documentBest = new Map<string, number>();
@@ -131,48 +104,64 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
     documentBest.set(c.documentId, Math.max(documentBest.get(c.documentId) ?? 0, c.keywordScore));
     documentCount.set(c.documentId, (documentCount.get(c.documentId) ?? 0) + 1);
   }
-  const numberQuestion = NUMBER_QUESTION.test(query) ? 1 : 0;
-  const yearQuestion = YEAR_QUESTION.test(query) ? 1 : 0;
-  const whoQuestion = WHO_QUESTION.test(query) ? 1 : 0;
-  const lowerQuery = query.toLowerCase();
   const firstDocument = candidates[0].documentId;
-  const subjects = new Map<string, string[]>();
+  const subjects = new Map<string, SubjectInQuestion>();
+  const subjectOf = (subject: string): SubjectInQuestion => {
+    const known = subjects.get(subject);
+    if (known) return known;
+    const tokens = subject ? keywordTokens(subject) : [];
+    const parts = keywordParts(subject);
+    const words = [...new Set(parts.tokens.slice(0, parts.wordCount))];
+    const made = {
+      tokens,
+      terms: new Set(tokens),
+      wordShare: words.length ? words.filter((w) => queryTermSet.has(w)).length / words.length : 0,
+      written: subject && lowerQuery.includes(subject.toLowerCase()) ? 1 : 0,
+    };
+    subjects.set(subject, made);
+    return made;
+  };
 
   return candidates.map((c, rank) => {
-    const terms = queryTerms.map((t) => ({ t, idf: idf(t, c) })).filter((x) => x.idf > 0);
-    const total = terms.reduce((s, x) => s + x.idf, 0) || 1;
-    const coverage = (set: Set<string>, of = terms, sum = total) => (sum > 0 ? of.reduce((s, x) => s + (set.has(x.t) ? x.idf : 0), 0) / sum : 0);
-    const { sentences, sentenceTerms, twoSentenceTerms, terms: textTerms, pairs: chunkPairs, length, names: chunkNames } = analyse(c.text);
-    const subjectTokens = subjects.get(c.subject) ?? subjects.set(c.subject, c.subject ? keywordTokens(c.subject) : []).get(c.subject)!;
-    const subjectTerms = new Set(subjectTokens);
-    const indexedTerms = new Set([...textTerms, ...subjectTerms]);
-    const beyond = terms.filter((x) => !subjectTerms.has(x.t));
-    const beyondTotal = beyond.reduce((s, x) => s + x.idf, 0);
+    const text = analyse(c.text);
+    const subject = subjectOf(c.subject);
+    const weigh = (list: string[]) => list.map((t) => ({ t, idf: idf(t, c) })).filter((x) => x.idf > 0);
+    const terms = weigh(queryTerms);
+    const words = weigh(uniqueWords);
+    const beyond = terms.filter((x) => !subject.terms.has(x.t));
+    const wordsBeyond = words.filter((x) => !subject.terms.has(x.t));
+    const total = sum(terms) || 1;
+    const beyondTotal = sum(beyond);
     let bestSentence = 0;
     let bestTwo = 0;
+    let wordBest = 0;
+    let wordBestBeyond = 0;
     let bestBeyond = 0;
     let bestBeyondAt = 0;
-    sentenceTerms.forEach((set, k) => {
-      bestSentence = Math.max(bestSentence, coverage(set));
-      bestTwo = Math.max(bestTwo, coverage(twoSentenceTerms[k]));
-      const b = beyondTotal ? coverage(set, beyond, beyondTotal) : 0;
+    text.sentenceTerms.forEach((set, k) => {
+      bestSentence = Math.max(bestSentence, coverage(set, terms, total));
+      bestTwo = Math.max(bestTwo, coverage(text.twoSentenceTerms[k], terms, total));
+      wordBest = Math.max(wordBest, coverage(set, words));
+      wordBestBeyond = Math.max(wordBestBeyond, coverage(set, wordsBeyond));
+      const b = coverage(set, beyond, beyondTotal);
       if (b > bestBeyond) {
         bestBeyond = b;
         bestBeyondAt = k;
       }
     });
+    const bestBeyondSentence = text.sentences[bestBeyondAt] ?? "";
     let ordered = 0;
-    for (const p of pairs) if (chunkPairs.has(p)) ordered++;
-    const newNames = [...chunkNames].filter((w) => !lowerQuery.includes(w)).length;
-    const sentenceNewNames = [...names(sentences[bestBeyondAt] ?? "")].filter((w) => !lowerQuery.includes(w)).length;
-    const hasDigit = DIGIT.test(c.text);
+    for (const p of pairs) if (text.pairs.has(p)) ordered++;
+    const newNames = [...text.names].filter((w) => !lowerQuery.includes(w)).length;
+    const sentenceNewNames = [...names(bestBeyondSentence)].filter((w) => !lowerQuery.includes(w)).length;
+    const share = (list: string[], has: (x: string) => boolean) => (list.length ? list.filter(has).length / list.length : 0);
     return [
       c.keywordScore / best,
       c.keywordScore,
       1 / (rank + 1),
       rank === 0 ? 1 : 0,
-      coverage(textTerms),
-      coverage(indexedTerms),
+      coverage(text.terms, terms, total),
+      coverage(new Set([...text.terms, ...subject.terms]), terms, total),
       bestSentence,
       bestTwo,
       pairs.size ? ordered / pairs.size : 0,
@@ -182,17 +171,31 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
       (documentCount.get(c.documentId) ?? 0) / LEXICAL_RERANK_POOL,
       (byPosition.get(`${c.documentId}\u0000${c.index - 1}`) ?? 0) / best,
       (byPosition.get(`${c.documentId}\u0000${c.index + 1}`) ?? 0) / best,
-      numberQuestion && hasDigit ? 1 : 0,
-      yearQuestion && YEAR.test(c.text) ? 1 : 0,
-      whoQuestion * Math.min(1, newNames / 5),
-      (length + subjectTokens.length) / 100,
+      kind.number && DIGIT.test(c.text) ? 1 : 0,
+      kind.year && YEAR.test(c.text) ? 1 : 0,
+      kind.who ? Math.min(1, newNames / 5) : 0,
+      (text.length + subject.tokens.length) / 100,
       Math.min(1, newNames / 10),
-      coverage(subjectTerms),
-      beyondTotal ? coverage(textTerms, beyond, beyondTotal) : 0,
+      coverage(subject.terms, terms, total),
+      coverage(text.terms, beyond, beyondTotal),
       bestBeyond,
-      numberQuestion && DIGIT.test(sentences[bestBeyondAt] ?? "") ? 1 : 0,
-      whoQuestion && sentenceNewNames > 0 ? 1 : 0,
+      kind.number && DIGIT.test(bestBeyondSentence) ? 1 : 0,
+      kind.who && sentenceNewNames > 0 ? 1 : 0,
       c.index === 0 && beyondTotal / total < 0.3 ? 1 : 0,
+      coverage(text.terms, words),
+      wordBest,
+      coverage(text.terms, wordsBeyond),
+      wordBestBeyond,
+      subject.wordShare,
+      subject.written,
+      kind.where && PLACE.test(bestBeyondSentence) ? 1 : 0,
+      share(kind.numbers, (n) => c.text.includes(n)),
+      share(kind.surfaceWords, (w) => text.surfaceWords.has(w)),
+      bestBeyondAt === text.sentences.length - 1 && !SENTENCE_END.test(c.text) ? 1 : 0,
+      bestBeyondAt === 0 && c.index > 0 && !SENTENCE_START.test(c.text) ? 1 : 0,
+      // Where in the chunk its best sentence sits helps English questions and costs Chinese ones
+      // (cross-validated CMRC 0.930 → 0.926 with it), so it is read for questions not in Chinese.
+      !kind.chinese && text.sentences.length > 1 ? bestBeyondAt / (text.sentences.length - 1) : 0,
     ];
   });
 }
@@ -208,16 +211,15 @@ export function scoreRow(row: number[], weights: readonly number[]): number {
 }
 
 /**
- * The candidates' indexes in the reranked order: the first LEXICAL_RERANK_REORDERED by the
- * model's score (features read against the first LEXICAL_RERANK_POOL), the rest in their
- * place. Equal scores keep the incoming order.
+ * The candidates' indexes in the reranked order: the first LEXICAL_RERANK_POOL by the model's
+ * score, the rest in their place. Equal scores keep the incoming order.
  * @example lexicalRerankOrder("Who founded the Ming dynasty?", candidates, idf) // [3, 0, 1, 2, 4, 5, …]
  */
 export function lexicalRerankOrder(query: string, candidates: LexicalCandidate[], idf: TermIdf, weights: readonly number[] = LEXICAL_RERANK_WEIGHTS): number[] {
   const pool = candidates.slice(0, LEXICAL_RERANK_POOL);
   const scores = rerankFeatures(query, pool, idf).map((row) => scoreRow(row, weights));
   const order = candidates.map((_, i) => i);
-  const head = order.slice(0, LEXICAL_RERANK_REORDERED).sort((a, b) => scores[b] - scores[a] || a - b);
+  const head = order.slice(0, pool.length).sort((a, b) => scores[b] - scores[a] || a - b);
   order.splice(0, head.length, ...head);
   return order;
 }

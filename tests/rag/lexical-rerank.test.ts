@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bm25Idf } from "@/lib/rag/bm25";
 import { keywordTokens } from "@/lib/rag/keywords";
-import { LEXICAL_FEATURES, LEXICAL_RERANK_REORDERED, lexicalRerankOrder, rerankFeatures, type LexicalCandidate } from "@/lib/rag/lexical-rerank";
+import { LEXICAL_FEATURES, LEXICAL_RERANK_POOL, lexicalRerankOrder, rerankFeatures, type LexicalCandidate } from "@/lib/rag/lexical-rerank";
 import { LEXICAL_RERANK_WEIGHTS } from "@/lib/rag/lexical-rerank-weights";
 
 /** IDF as a knowledge base of these candidates plus `others` unrelated chunks would give it. */
@@ -45,12 +45,40 @@ describe("built-in lexical reranker", () => {
     expect(lexicalRerankOrder("榴莲树能长到多少米高？", candidates, idfOver(candidates))[0]).toBe(1);
   });
 
-  it("reorders only the first five and leaves the rest in search's order", () => {
-    const filler = (i: number) => chunk(`Chopin gave a concert in Paris, number ${i}.`, 1 - i * 0.05, 10 + i);
-    const candidates = [...Array.from({ length: 7 }, (_, i) => filler(i)), chunk("On 2 November 1830 Chopin left Warsaw for Vienna.", 0.5, 3)];
-    const order = lexicalRerankOrder("When did Chopin leave Warsaw for Vienna?", candidates, idfOver(candidates));
-    expect(order.slice(LEXICAL_RERANK_REORDERED)).toEqual([5, 6, 7]);
-    expect([...order].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  it("asks for the word a Chinese question is about, not the name it repeats", () => {
+    // The article's opening chunk repeats the plant's name (five bigrams' worth of IDF); the next
+    // one says "主治", the one word of the question beyond the name.
+    const plant = (text: string, score: number, index: number) => chunk(text, score, index, "短叶水蜈蚣");
+    const candidates = [
+      plant("短叶水蜈蚣，别名无头土香、金钮草，是莎草科水蜈蚣属的植物。短叶水蜈蚣为多年生草本，短叶水蜈蚣的根状茎匍匐。", 1, 0),
+      plant("全草入药，性平味辛。功能发汗退热、消肿解毒，主治感冒发热、疟疾、痢疾、皮肤瘙痒等症。", 0.85, 1),
+      plant("分布在美洲、印度尼西亚、菲律宾以及中国大陆的四川、贵州等地。", 0.5, 2),
+    ];
+    const question = "短叶水蜈蚣主治哪些问题？";
+    expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
+    expect(lexicalRerankOrder(question, candidates, idfOver(candidates))[0]).toBe(1);
+  });
+
+  it("prefers the document the question names over one whose name only contains it", () => {
+    const candidates = [
+      chunk("软枝黄蝉，别称黄莺、小黄蝉、重瓣黄蝉，为夹竹桃科黄蝉属植物，原生于巴西。", 1, 0, "软枝黄蝉"),
+      chunk("黄蝉，别称为硬枝黄蝉、小花黄蝉、丛立黄蝉，为夹竹桃科黄蝉属植物，原生于巴西。", 0.95, 0, "黄蝉"),
+    ];
+    const question = "黄蝉的别称叫什么？";
+    expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
+    expect(lexicalRerankOrder(question, candidates, idfOver(candidates))[0]).toBe(1);
+  });
+
+  it("lifts an answer from anywhere in the best twenty and leaves the rest in search's order", () => {
+    const filler = (i: number) => chunk(`Chopin gave a concert in Paris, number ${i}.`, 1 - i * 0.04, 10 + i);
+    const answer = chunk("On 2 November 1830 Chopin left Warsaw for Vienna.", 0.2, 3);
+    const candidates = [...Array.from({ length: 18 }, (_, i) => filler(i)), answer, filler(18), filler(19), filler(20)];
+    const question = "When did Chopin leave Warsaw for Vienna?";
+    const order = lexicalRerankOrder(question, candidates, idfOver(candidates));
+    expect(order[0]).toBe(18);
+    expect(order.slice(LEXICAL_RERANK_POOL)).toEqual([20, 21]);
+    expect([...order].sort((a, b) => a - b)).toEqual(candidates.map((_, i) => i));
+    expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
   });
 
   it("keeps short lists whole and scores chunks keyword search did not match", () => {
