@@ -22,9 +22,10 @@ import { stemEnglish } from "@/lib/rag/porter-stemmer";
  * folding, stop word or segmentation setting): knowledge bases whose keywords were made by an
  * older version are re-tokenised when a worker starts (lib/rag/keyword-refresh.ts), so stored
  * keywords and new queries always agree. 1: document names and headings indexed, Latin accents
- * folded; 2: Traditional Chinese folded to Simplified.
+ * folded; 2: Traditional Chinese folded to Simplified; 3: English ordinals written as words
+ * folded to digits ("fourth" → "4th").
  */
-export const KEYWORD_VERSION = 2;
+export const KEYWORD_VERSION = 3;
 
 let jieba: Jieba | undefined;
 /** The segmenter, created on first use: loading the dictionary takes a few hundred ms. */
@@ -117,8 +118,23 @@ function foldLatinAccents(text: string): string {
   return text.replace(LATIN_LETTER_WITH_MARKS, (c) => c.normalize("NFKD").replace(COMBINING_MARK, ""));
 }
 
+/**
+ * "fourth" and "4th" are one token: a question asks about "the fourth Karmapa", the text says
+ * "4th Karmapa" (SQuAD, BM25 answer in context 0.870 → 0.872; reranked 0.894 → 0.896).
+ */
+const ORDINALS: Record<string, string> = Object.fromEntries(
+  "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+    .split(" ")
+    .map((w, i) => [w, `${i + 1}${i === 0 ? "st" : i === 1 ? "nd" : i === 2 ? "rd" : "th"}`]),
+);
+
 function pushWord(word: string, out: string[]): void {
   if (EN_STOP.has(word)) return;
+  const ordinal = ORDINALS[word];
+  if (ordinal) {
+    out.push(ordinal);
+    return;
+  }
   const first = word.charCodeAt(0);
   // Letters a–z only → stem; anything with digits or other scripts is kept as written.
   if (first >= 97 && first <= 122 && /^[a-z]+$/.test(word)) out.push(stemCached(word));

@@ -63,6 +63,12 @@ describe("keywordTokens: English and mixed", () => {
     expect(keywordTokens("naïve café")).toEqual(keywordTokens("naive cafe"));
   });
 
+  it("writes English ordinals as digits, so \"the fourth Karmapa\" finds \"4th Karmapa\"", () => {
+    expect(keywordQuery("Who was the fourth Karmapa?")).toEqual(keywordQuery("4th Karmapa"));
+    expect(keywordTokens("third-generation iPod")).toEqual(keywordTokens("3rd generation iPod"));
+    expect(keywordTokens("the twelfth and the first")).toEqual(["12th", "1st"]);
+  });
+
   it("is empty for punctuation-only text", () => {
     expect(keywordTokens("。，！？…… --- !!!")).toEqual([]);
   });
