@@ -68,6 +68,9 @@ export interface RetrievedChunk {
   /** The reranker's relevance 0..1 when retrieval reranked (lib/rag/retrieve.ts): then the
    *  order and the threshold follow it; null otherwise. */
   rerankScore: number | null;
+  /** 1-based position in search's own order when the built-in reranker (lib/rag/lexical-rerank.ts)
+   *  reordered the results — it may differ from `rank` — else null. */
+  searchRank: number | null;
   /** 1-based position in the results. */
   rank: number;
 }
@@ -122,7 +125,7 @@ export async function searchKnowledgeBases(db: Db, request: SearchRequest): Prom
   const details = await chunkDetails(db, request.workspaceId, chosen.map((c) => c.id));
   const found = chosen.flatMap((c) => {
     const d = details.get(c.id);
-    return d ? [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rerankScore: null }] : [];
+    return d ? [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rerankScore: null, searchRank: null }] : [];
   });
   const ordered = rerank ? lexicallyReranked(request.query, found, keyword.idf) : found;
   return ordered.slice(0, topK).map((hit, i) => ({ ...hit, rank: i + 1 }));
@@ -140,7 +143,7 @@ function lexicallyReranked<T extends Omit<RetrievedChunk, "rank">>(query: string
     return candidate;
   });
   const order = lexicalRerankOrder(query, candidates, (term, c) => idf.get(knowledgeBaseOf.get(c) ?? "")?.get(term) ?? 0);
-  return order.map((i) => hits[i]);
+  return order.map((i) => ({ ...hits[i], searchRank: i + 1 }));
 }
 
 /** Knowledge bases grouped by (embedder, dimension): one SQL query per group. */
@@ -213,7 +216,7 @@ export function vectorCandidatesSql(request: SearchRequest, kbs: KnowledgeBase[]
       WHERE c.dims IS NULL AND c.embedding IS NOT NULL AND ${where} ORDER BY 2 LIMIT ${limit})`;
 }
 
-type ChunkDetails = Omit<RetrievedChunk, "vectorScore" | "keywordScore" | "fusedScore" | "rerankScore" | "rank">;
+type ChunkDetails = Omit<RetrievedChunk, "vectorScore" | "keywordScore" | "fusedScore" | "rerankScore" | "searchRank" | "rank">;
 
 async function chunkDetails(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, ChunkDetails>> {
   const rows = await dbCall("chunkDetails", () =>

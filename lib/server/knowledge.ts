@@ -139,6 +139,8 @@ export interface RetrievalHit {
   fusedScore: number;
   /** The reranker's score when the knowledge base (or request) reranks; else null. */
   rerankScore: number | null;
+  /** Search's own position when the built-in reranker moved the results (may differ from rank); else null. */
+  searchRank: number | null;
   rank: number;
 }
 
@@ -218,6 +220,7 @@ function toHit(h: RetrievedChunk): RetrievalHit {
     keywordScore: h.keywordScore,
     fusedScore: h.fusedScore,
     rerankScore: h.rerankScore,
+    searchRank: h.searchRank,
     rank: h.rank,
   };
 }

@@ -285,6 +285,33 @@ describe("knowledge bases with no model server (offline pair)", () => {
     expect(finished.answer?.citations?.[0]?.documentName).toBe("statistics-law-2024-09-13.md");
   });
 
+  it("shows which chunk the built-in reranker moved up, and from where, in the retrieval test page", async () => {
+    const chunking = { mode: "general", chunkSize: 160, chunkOverlap: 0, parentSize: 1200 };
+    const created = await json(`${app.url}/api/v1/knowledge-bases`, { method: "POST", body: { name: "Chopin", chunking } });
+    const kbId = created.body.knowledgeBase.id as string;
+    const text = [
+      "Warsaw and Vienna were the cities of his youth. Chopin loved Warsaw, Chopin loved Vienna, and he wrote of Warsaw and Vienna in his letters.",
+      "On 2 November 1830 Chopin left Warsaw for Vienna, with no clearly defined aim, and he never came back.",
+      "In Paris he gave few public concerts and taught the piano to pupils from the aristocracy.",
+    ].join("\n\n");
+    await upload(app, kbId, [{ name: "Frédéric Chopin.txt", blob: new Blob([text], { type: "text/plain" }) }]);
+    expect((await waitUntilSettled(app, kbId)).map((d) => d.status)).toEqual(["ready"]);
+    const browser = await launchBrowser();
+    try {
+      const page = await (await newContext(browser, "en-US")).newPage();
+      const kb = new KnowledgePage(page, app.url);
+      await kb.openRetrieval(kbId);
+      await kb.query("When did Chopin leave Warsaw for Vienna?");
+      const first = kb.hits().first();
+      await expect(first.textContent()).resolves.toContain("2 November 1830");
+      // Keyword search alone put the chunk that repeats the names first; the badge says so.
+      await expect(first.getByTestId("kb-hit-moved").textContent()).resolves.toBe("reranked from #2");
+      await screenshot(page, "knowledge-retrieval-reranked");
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("finds a Traditional-Chinese document with a question typed in Simplified, in the retrieval test page", async () => {
     const created = await json(`${app.url}/api/v1/knowledge-bases`, { method: "POST", body: { name: "繁体文档" } });
     const kbId = created.body.knowledgeBase.id as string;

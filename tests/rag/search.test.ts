@@ -129,11 +129,15 @@ forEachDatabase("hybrid retrieval", (t) => {
     const query = "When did Chopin leave Warsaw for Vienna?";
     const ask = (request: Partial<SearchRequest>) => search({ knowledgeBaseIds: [kb.id], query, ...request });
     // Keyword search alone ranks the chunk that says the names most often first…
-    expect((await ask({ lexicalRerank: false }))[0].text).toMatch(/^Warsaw and Vienna/);
+    const unranked = await ask({ lexicalRerank: false });
+    expect(unranked[0].text).toMatch(/^Warsaw and Vienna/);
+    expect(unranked.every((h) => h.searchRank === null)).toBe(true);
     // …the reranker reads the sentence that holds them with a date, in hybrid and keyword mode.
     for (const hits of [await ask({}), await ask({ mode: "keyword", queryEmbedding: undefined })]) {
       expect(hits[0].text).toContain("2 November 1830");
       expect(hits.map((h) => h.rank)).toEqual(hits.map((_, i) => i + 1));
+      // Where search alone had put it, for the retrieval test page to show.
+      expect(hits[0].searchRank).toBe(unranked.findIndex((h) => h.text.includes("2 November 1830")) + 1);
     }
     // With a real embedding model's weights the fused order stands (the features read BM25's).
     const vectorLed = await ask({ weights: { vector: 1, keyword: 1 } });

@@ -18,6 +18,8 @@ interface Hit {
   fusedScore: number;
   /** Present when the knowledge base reranks (then the order follows it). */
   rerankScore?: number | null;
+  /** Search's own position when the built-in reranker moved the results. */
+  searchRank?: number | null;
   rank: number;
 }
 
@@ -25,7 +27,8 @@ const score = (n: number | null) => (n === null ? "—" : n.toFixed(3));
 
 /**
  * Query box, mode and top-k, and filters by tag and by document; shows the ranked chunks with
- * vector, keyword and fused scores — and the rerank score when the knowledge base reranks.
+ * vector, keyword and fused scores — and the rerank score when the knowledge base reranks, or
+ * the place search gave a chunk the built-in reranker moved.
  */
 export function RetrievalTest({
   kbId,
@@ -111,6 +114,11 @@ export function RetrievalTest({
                 <li key={h.id} data-testid="kb-hit">
                   <div className="kb-hit-head">
                     <span className="kb-rank">#{h.rank}</span>
+                    {h.searchRank != null && h.searchRank !== h.rank ? (
+                      <span className="muted small" title={t("searchRankHint", { n: h.searchRank })} data-testid="kb-hit-moved">
+                        {t("searchRank", { n: h.searchRank })}
+                      </span>
+                    ) : null}
                     <strong>{h.documentName}</strong>
                     <span className="muted small">
                       {t("position", { n: h.position + 1 })}
