@@ -1,5 +1,6 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
+import verbForms from "english-verbs-irregular/dist/verbs.json";
 import { Converter } from "opencc-js/t2cn";
 import { stemEnglish } from "@/lib/rag/porter-stemmer";
 
@@ -23,9 +24,10 @@ import { stemEnglish } from "@/lib/rag/porter-stemmer";
  * older version are re-tokenised when a worker starts (lib/rag/keyword-refresh.ts), so stored
  * keywords and new queries always agree. 1: document names and headings indexed, Latin accents
  * folded; 2: Traditional Chinese folded to Simplified; 3: English ordinals written as words
- * folded to digits ("fourth" → "4th").
+ * folded to digits ("fourth" → "4th"); 4: irregular English verb forms folded to the verb
+ * ("wrote" → "write").
  */
-export const KEYWORD_VERSION = 3;
+export const KEYWORD_VERSION = 4;
 
 let jieba: Jieba | undefined;
 /** The segmenter, created on first use: loading the dictionary takes a few hundred ms. */
@@ -128,11 +130,33 @@ const ORDINALS: Record<string, string> = Object.fromEntries(
     .map((w, i) => [w, `${i + 1}${i === 0 ? "st" : i === 1 ? "nd" : i === 2 ? "rd" : "th"}`]),
 );
 
+/**
+ * Past forms that are more often another word ("born" ≠ "bear", "ground", "a bit", "the Fed"):
+ * kept as written. "left" is folded: "he left Warsaw" is what a question's "leave" asks about.
+ */
+const NOT_FOLDED = new Set("born borne bore rose bound ground wound lay bit dove fed lent".split(" "));
+
+/**
+ * Irregular English verb forms and their verb (english-verbs-irregular, 569 verbs): "When did
+ * Chopin write…" finds "Chopin wrote", "who won" finds "to win" — the stemmer cannot see that
+ * "wrote" and "write" are one word.
+ */
+const IRREGULAR_VERBS: ReadonlyMap<string, string> = new Map(
+  Object.entries(verbForms as Record<string, string[][]>).flatMap(([verb, forms]) =>
+    forms.flat().filter((form) => form !== verb && /^[a-z]+$/.test(form) && !NOT_FOLDED.has(form)).map((form) => [form, verb] as const),
+  ),
+);
+
 function pushWord(word: string, out: string[]): void {
   if (EN_STOP.has(word)) return;
   const ordinal = ORDINALS[word];
   if (ordinal) {
     out.push(ordinal);
+    return;
+  }
+  const verb = IRREGULAR_VERBS.get(word);
+  if (verb !== undefined) {
+    if (!EN_STOP.has(verb)) out.push(stemCached(verb));
     return;
   }
   const first = word.charCodeAt(0);

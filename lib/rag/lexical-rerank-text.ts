@@ -15,6 +15,18 @@ export const PLACE = /\b(in|at|from|near|to) (the )?[A-Z]|[省市县縣区區州
 /** A text that ends a sentence, or starts one. */
 export const SENTENCE_END = /[。！？!?.;；"”」』)）…]\s*$/u;
 export const SENTENCE_START = /^\s*[A-Z0-9"“「『(（\p{Script=Han}]/u;
+/** "How long": a span of time asked for. */
+const DURATION_QUESTION = /\bhow long\b|\bhow many (years|months|weeks|days|hours|minutes)\b|多久|多长时间|多長時間|多少年|多少天|几年|幾年|几天|幾天/i;
+/** A span of time: "14 hours", "three years", "5个月", "三年" (not a year such as "1998年"). */
+export const DURATION =
+  /\b(\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|several|many|few)[\s-]+(years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century)\b|(?<!\d)\d{1,3}\s*(?:年|个月|個月|周|週|天|小时|小時|分钟|分鐘|秒)|[一二三四五六七八九十百千两兩半几幾数數]+\s*(?:年|个月|個月|周|週|天|小时|小時|分钟|分鐘)/i;
+const ACRONYM = /\b[A-Z]{2,6}(?=s?\b)/g;
+const CONNECTIVE = "(?:(?:of|the|and|for|on|in|de|du|des|la|le|&)\\s+)*";
+
+/** The words an acronym stands for: one capitalised word per letter, "of" / "and"… allowed between. */
+function spelledOut(acronym: string): RegExp {
+  return new RegExp(`\\b${[...acronym].map((letter) => `${letter}[a-z]+`).join(`[\\s-]+${CONNECTIVE}`)}\\b`);
+}
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 const SURFACE_WORD = /\p{L}[\p{L}\p{M}'’-]*\p{L}/gu;
 const NAME = /\b[A-Z][a-zA-Z]+/g;
@@ -34,6 +46,10 @@ export interface QuestionKind {
   year: boolean;
   who: boolean;
   where: boolean;
+  /** Asks how long: a span of time. */
+  duration: boolean;
+  /** Its acronyms ("NCAA"), each as a pattern of the words it stands for ("National Collegiate Athletic Association"). */
+  acronyms: RegExp[];
   /** Written in Chinese (holds a Han character). */
   chinese: boolean;
   /** Numbers written in digits. */
@@ -52,6 +68,8 @@ export function questionKind(query: string, isIndexed: (word: string) => boolean
     year: YEAR_QUESTION.test(query),
     who: WHO_QUESTION.test(query),
     where: WHERE_QUESTION.test(query),
+    duration: DURATION_QUESTION.test(query),
+    acronyms: [...new Set(query.match(ACRONYM) ?? [])].map(spelledOut),
     chinese: HAN.test(query),
     numbers: [...new Set(query.match(NUMBER) ?? [])],
     surfaceWords: [...new Set((query.toLowerCase().match(SURFACE_WORD) ?? []).filter((w) => !HAN.test(w) && isIndexed(w)))],

@@ -6,7 +6,7 @@
  * a number for "多少", a name for "who", a place for "哪里"), in the document the question
  * names and the other candidates come from.
  *
- * It needs no model download and no provider: 38 features per candidate computed from the
+ * It needs no model download and no provider: 40 features per candidate computed from the
  * chunk's text, its document's name and the query terms' IDF, combined by a linear model
  * whose weights (lexical-rerank-weights.ts) were fitted with a listwise softmax loss by
  * `npm run train:reranker` on the tuning sets of shared/eval (CMRC 2018, DRCD, SQuAD), to put
@@ -18,7 +18,7 @@
  * model's and the features were not fitted on it, so it is not applied there.
  */
 import { keywordParts, keywordTokens } from "./keywords";
-import { analyse, DIGIT, names, PLACE, questionKind, SENTENCE_END, SENTENCE_START, YEAR } from "./lexical-rerank-text";
+import { analyse, DIGIT, DURATION, names, PLACE, questionKind, SENTENCE_END, SENTENCE_START, YEAR } from "./lexical-rerank-text";
 import { LEXICAL_RERANK_WEIGHTS } from "./lexical-rerank-weights";
 
 /**
@@ -55,6 +55,7 @@ export const LEXICAL_FEATURES = [
   "word_coverage_text", "word_best_sentence", "word_coverage_beyond_subject", "word_best_sentence_beyond_subject",
   "subject_words_in_question", "subject_in_question", "where_question_x_sentence_place", "question_numbers_in_text",
   "surface_words", "best_sentence_cut_at_end", "best_sentence_cut_at_start", "best_sentence_position_non_chinese",
+  "duration_question_x_sentence_duration", "acronym_spelled_out",
 ] as const;
 
 interface Weighted {
@@ -196,6 +197,8 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
       // Where in the chunk its best sentence sits helps English questions and costs Chinese ones
       // (cross-validated CMRC 0.930 → 0.926 with it), so it is read for questions not in Chinese.
       !kind.chinese && text.sentences.length > 1 ? bestBeyondAt / (text.sentences.length - 1) : 0,
+      kind.duration && DURATION.test(bestBeyondSentence) ? 1 : 0,
+      kind.acronyms.some((pattern) => pattern.test(c.text)) ? 1 : 0,
     ];
   });
 }

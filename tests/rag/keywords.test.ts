@@ -69,6 +69,16 @@ describe("keywordTokens: English and mixed", () => {
     expect(keywordTokens("the twelfth and the first")).toEqual(["12th", "1st"]);
   });
 
+  it("folds irregular verb forms to the verb, so \"when did Chopin write\" finds \"Chopin wrote\"", () => {
+    expect(keywordQuery("When did Chopin write it?")).toEqual(keywordQuery("Chopin wrote it"));
+    expect(keywordTokens("who won the final")).toEqual(keywordTokens("to win the final"));
+    expect(keywordTokens("the team was founded, the gold was found")).toEqual(["team", "found", "gold", "find"]);
+    // Past forms that are everyday words of another meaning stay apart, and forms of stop words go.
+    expect(keywordTokens("born on the ground")).toEqual(["born", "ground"]);
+    expect(keywordQuery("When did Chopin leave Warsaw?")).toEqual(keywordQuery("Chopin left Warsaw"));
+    expect(keywordTokens("it was done")).toEqual([]);
+  });
+
   it("is empty for punctuation-only text", () => {
     expect(keywordTokens("。，！？…… --- !!!")).toEqual([]);
   });

@@ -81,6 +81,16 @@ describe("built-in lexical reranker", () => {
     expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
   });
 
+  it("sees a span of time where a question asks how long (多久), not a year", () => {
+    const at = LEXICAL_FEATURES.indexOf("duration_question_x_sentence_duration");
+    const ipod = [chunk("The fifth generation iPod was released in 2005.", 1, 1, "IPod"), chunk("The fifth generation iPod plays music for up to 14 hours.", 0.9, 2, "IPod")];
+    const rows = rerankFeatures("How long does the fifth generation iPod play music?", ipod, idfOver(ipod));
+    expect(rows.map((row) => row[at])).toEqual([0, 1]);
+    expect(rerankFeatures("When was the fifth generation iPod released?", ipod, idfOver(ipod)).map((row) => row[at])).toEqual([0, 0]);
+    const war = [chunk("战争于1937年爆发。", 1, 1, "抗日战争"), chunk("这场战争持续了八年。", 0.9, 2, "抗日战争")];
+    expect(rerankFeatures("这场战争持续了多久？", war, idfOver(war)).map((row) => row[at])).toEqual([0, 1]);
+  });
+
   it("keeps short lists whole and scores chunks keyword search did not match", () => {
     expect(lexicalRerankOrder("anything", [], () => 1)).toEqual([]);
     const candidates = [chunk("Chopin left Warsaw.", 0.9, 1), chunk("A vector-only neighbour.", 0, 2)];
