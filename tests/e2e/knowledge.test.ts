@@ -290,7 +290,7 @@ describe("knowledge bases with no model server (offline pair)", () => {
     const created = await json(`${app.url}/api/v1/knowledge-bases`, { method: "POST", body: { name: "Chopin", chunking } });
     const kbId = created.body.knowledgeBase.id as string;
     const text = [
-      "Warsaw and Vienna were the cities of his youth. Chopin loved Warsaw, Chopin loved Vienna, and he wrote of Warsaw and Vienna in his letters.",
+      "Warsaw and Vienna were the cities of his youth. Chopin loved Warsaw, Chopin loved Vienna, and he would not leave Warsaw or Vienna out of his letters.",
       "On 2 November 1830 Chopin left Warsaw for Vienna, with no clearly defined aim, and he never came back.",
       "In Paris he gave few public concerts and taught the piano to pupils from the aristocracy.",
     ].join("\n\n");
