@@ -110,9 +110,8 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
   const subjectOf = (subject: string): SubjectInQuestion => {
     const known = subjects.get(subject);
     if (known) return known;
-    const tokens = subject ? keywordTokens(subject) : [];
-    const parts = keywordParts(subject);
-    const words = [...new Set(parts.tokens.slice(0, parts.wordCount))];
+    const { tokens, wordCount } = keywordParts(subject);
+    const words = [...new Set(tokens.slice(0, wordCount))];
     const made = {
       tokens,
       terms: new Set(tokens),

@@ -22,6 +22,10 @@ const chunk = (text: string, keywordScore: number, index: number, subject = "Fr�
 /** Weights that keep search's order: what the questions below get without the reranker. */
 const SEARCH_ORDER = LEXICAL_FEATURES.map((f) => (f === "score_vs_best" ? 1 : 0));
 
+/** The candidate put first for `question`, by the fitted weights or by `weights`. */
+const firstFor = (question: string, candidates: LexicalCandidate[], weights?: readonly number[]) =>
+  lexicalRerankOrder(question, candidates, idfOver(candidates), weights)[0];
+
 describe("built-in lexical reranker", () => {
   it("puts first the chunk whose sentence holds the question's words and a year, over one that only repeats them", () => {
     const candidates = [
@@ -30,8 +34,8 @@ describe("built-in lexical reranker", () => {
       chunk("Chopin's father was a Frenchman who taught in Warsaw.", 0.4, 0),
     ];
     const question = "When did Chopin leave Warsaw for Vienna?";
-    expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
-    expect(lexicalRerankOrder(question, candidates, idfOver(candidates))[0]).toBe(1);
+    expect(firstFor(question, candidates, SEARCH_ORDER)).toBe(0);
+    expect(firstFor(question, candidates)).toBe(1);
   });
 
   it("answers a Chinese 多少 question with the chunk that gives the number", () => {
@@ -41,8 +45,8 @@ describe("built-in lexical reranker", () => {
       durian("成年的榴莲树可以长到二十五至五十米高，树干笔直。", 0.7, 2),
       durian("榴莲的果肉呈淡黄色，气味浓烈。", 0.3, 1),
     ];
-    expect(lexicalRerankOrder("榴莲树能长到多少米高？", candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
-    expect(lexicalRerankOrder("榴莲树能长到多少米高？", candidates, idfOver(candidates))[0]).toBe(1);
+    expect(firstFor("榴莲树能长到多少米高？", candidates, SEARCH_ORDER)).toBe(0);
+    expect(firstFor("榴莲树能长到多少米高？", candidates)).toBe(1);
   });
 
   it("asks for the word a Chinese question is about, not the name it repeats", () => {
@@ -55,8 +59,8 @@ describe("built-in lexical reranker", () => {
       plant("分布在美洲、印度尼西亚、菲律宾以及中国大陆的四川、贵州等地。", 0.5, 2),
     ];
     const question = "短叶水蜈蚣主治哪些问题？";
-    expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
-    expect(lexicalRerankOrder(question, candidates, idfOver(candidates))[0]).toBe(1);
+    expect(firstFor(question, candidates, SEARCH_ORDER)).toBe(0);
+    expect(firstFor(question, candidates)).toBe(1);
   });
 
   it("prefers the document the question names over one whose name only contains it", () => {
@@ -65,8 +69,8 @@ describe("built-in lexical reranker", () => {
       chunk("黄蝉，别称为硬枝黄蝉、小花黄蝉、丛立黄蝉，为夹竹桃科黄蝉属植物，原生于巴西。", 0.95, 0, "黄蝉"),
     ];
     const question = "黄蝉的别称叫什么？";
-    expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
-    expect(lexicalRerankOrder(question, candidates, idfOver(candidates))[0]).toBe(1);
+    expect(firstFor(question, candidates, SEARCH_ORDER)).toBe(0);
+    expect(firstFor(question, candidates)).toBe(1);
   });
 
   it("lifts an answer from anywhere in the best twenty and leaves the rest in search's order", () => {
@@ -78,7 +82,7 @@ describe("built-in lexical reranker", () => {
     expect(order[0]).toBe(18);
     expect(order.slice(LEXICAL_RERANK_POOL)).toEqual([20, 21]);
     expect([...order].sort((a, b) => a - b)).toEqual(candidates.map((_, i) => i));
-    expect(lexicalRerankOrder(question, candidates, idfOver(candidates), SEARCH_ORDER)[0]).toBe(0);
+    expect(firstFor(question, candidates, SEARCH_ORDER)).toBe(0);
   });
 
   it("sees a span of time where a question asks how long (多久), not a year", () => {
