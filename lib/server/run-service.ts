@@ -120,12 +120,13 @@ export async function startFlowRun(request: FlowRunRequest): Promise<{ runId: st
     } finally {
       request.signal?.removeEventListener("abort", onAbort);
       if (!last) controller.abort();
-      const end = {
+      // Stored like the steps: redacted (the answer may quote a token from the message).
+      const end = redactSecrets({
         status: last?.status ?? ("cancelled" as const),
         answer: last?.answer ?? null,
         error: last?.error ?? (last ? null : { code: "CANCELLED", message: "The client disconnected." }),
         durationMs: last?.durationMs ?? Date.now() - startedAt,
-      };
+      });
       const record = async () => {
         await writer.flush();
         await finishRun(db, runId, end);
