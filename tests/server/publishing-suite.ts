@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSse } from "@/lib/client/sse";
+import type { FlowDocument, FlowNode } from "@/lib/flow/schema";
 import { appSession } from "../support/app-session";
 import { startModelServer, type ModelServer } from "../support/model-server";
 import { serveRoutes, type RouteTable } from "../support/route-server";
@@ -42,9 +43,9 @@ async function routeTable(): Promise<RouteTable> {
   };
 }
 
-function chatFlow(providerId: string, systemPrompt: string, extraNodes: Json[] = []) {
+function chatFlow(providerId: string, systemPrompt: string, extraNodes: FlowNode[] = []): FlowDocument {
   return {
-    schemaVersion: 1 as const,
+    schemaVersion: 1,
     nodes: [
       { id: "start", type: "start", position: { x: 0, y: 0 }, data: {} },
       { id: "llm", type: "llm", position: { x: 240, y: 0 }, data: { provider: providerId, model: "qwen2.5", systemPrompt, maxTokens: 4000 }, label: "Support model" },
@@ -128,7 +129,7 @@ export function publishingSuite(label: string, databaseUrl: () => Promise<{ url?
       const raw = (appDb as unknown as { $client: RawClient }).$client;
       query = async (text) => (await raw.query(text)).rows;
       providerId = (await createProvider(appDb, "local", { kind: "openai", name: "Stand-in", baseUrl: `${model.url}/v1`, apiKey: PROVIDER_KEY, chatModel: "qwen2.5" })).id;
-      const httpNode = {
+      const httpNode: FlowNode = {
         id: "lookup",
         type: "http-request",
         position: { x: 0, y: 200 },
