@@ -152,3 +152,17 @@ export async function activateBotRelease(db: Db, workspaceId: string, flowId: st
 }
 
 export type { ReleaseSummary };
+
+/** Deleting a published flow takes its bot offline: refused (409) unless the caller insists. */
+export async function refuseIfPublished(db: Db, workspaceId: string, flowId: string): Promise<void> {
+  const bot = await getBotByFlowId(db, workspaceId, flowId);
+  if (!bot) return;
+  throw new AppError(
+    "flow_published",
+    {
+      en: "This flow is published as a bot: deleting it takes the bot, its conversations and API keys offline for good.",
+      zh: "该流程已发布为机器人：删除后，机器人及其对话和 API 密钥将永久停用。",
+    },
+    409,
+  );
+}
