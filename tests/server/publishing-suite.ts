@@ -471,6 +471,27 @@ export function publishingSuite(label: string, databaseUrl: () => Promise<{ url?
       expect(streamed).toBe('You said: "Streaming LangChain"');
     });
 
+    it("a key's own rate and daily budget are enforced for that key only", async () => {
+      const budgeted = await studio("POST", `/api/v1/flows/${flowId}/bot/keys`, { name: "Metered", dailyTokens: 1 });
+      const metered = budgeted.body.key as string;
+      const send = (key: string) => call("POST", `/api/v1/bots/${slug}/chat`, { token: key, body: { message: "metered", stream: false } });
+      expect((await send(metered)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      const spent = await send(metered);
+      expect(spent.status).toBe(429);
+      expect(spent.body.error).toMatchObject({ code: "budget_exhausted", message: expect.stringContaining("API key") });
+      expect((await send(apiKey)).status).toBe(200);
+
+      await patchBot(flowId, { settings: { limits: { rpmPerKey: 1 } } });
+      const fresh = (await studio("POST", `/api/v1/flows/${flowId}/bot/keys`, { name: "Burst" })).body.key as string;
+      expect((await send(fresh)).status).toBe(200);
+      const burst = await send(fresh);
+      expect(burst.status).toBe(429);
+      expect(burst.body.error.code).toBe("rate_limited");
+      expect(Number(burst.headers.get("retry-after"))).toBeGreaterThan(0);
+      await patchBot(flowId, { settings: { limits: { rpmPerKey: 600 } } });
+    });
+
     it("a revoked key is refused", async () => {
       expect((await studio("DELETE", `/api/v1/flows/${flowId}/bot/keys/${keyId}`)).status).toBe(204);
       const res = await call("POST", `/api/v1/bots/${slug}/chat`, { token: apiKey, body: { message: "still?", stream: false } });
