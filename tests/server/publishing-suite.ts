@@ -354,6 +354,11 @@ export function publishingSuite(label: string, databaseUrl: () => Promise<{ url?
       await patchBot(flowId, { settings: { access: "code" }, accessCode: "open-sesame" });
       expect((await call("POST", `/api/v1/public/bots/${slug}/sessions`, { body: { accessCode: "wrong" } })).body.error.code).toBe("access_code_invalid");
       expect((await call("POST", `/api/v1/public/bots/${slug}/sessions`, { body: { accessCode: "open-sesame" } })).status).toBe(200);
+      // Guessing is slowed down: after ten wrong codes from one address, even the right one waits.
+      for (let i = 0; i < 9; i++) await call("POST", `/api/v1/public/bots/${slug}/sessions`, { body: { accessCode: `guess-${i}` } });
+      const throttled = await call("POST", `/api/v1/public/bots/${slug}/sessions`, { body: { accessCode: "open-sesame" } });
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
       await patchBot(flowId, { settings: { access: "public" } });
     });
 
