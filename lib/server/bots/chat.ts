@@ -135,7 +135,9 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
     return userWrite;
   };
 
-  const run = startFlowRun({
+  // A run is recorded or refused: when its input is refused or its record cannot be written,
+  // the admission taken above is given back before the error reaches the caller.
+  const run = await startFlowRun({
     db,
     workspaceId: bot.workspaceId,
     flowId: bot.flowId,
@@ -145,6 +147,9 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
     locale: call.locale,
     signal: call.signal,
     wrapServices: (base) => meteredServices(base, settings.limits.maxOutputTokens, usage),
+  }).catch((error: unknown) => {
+    admitted.release();
+    throw error;
   });
 
   async function* events(): AsyncGenerator<ChatEvent> {
