@@ -9,9 +9,11 @@ import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
 import { createChatModel } from "@/lib/providers";
 import { sharedSandbox } from "@/lib/sandbox";
-import { createGuardedFetch } from "@/lib/security/ssrf";
+import { replaceKnownSecrets } from "@/lib/security/redact";
+import { createGuardedFetch, type GuardedFetch } from "@/lib/security/ssrf";
 import type { RunInput } from "@/nodes/context";
 import { nodeRegistry } from "@/nodes";
+import { revealFlowSecrets } from "./flow-secrets";
 import { retrieveForRun } from "./knowledge";
 import { resolveProvider } from "./providers";
 import { TraceWriter } from "./trace-writer";
@@ -21,11 +23,14 @@ export interface FlowRunRequest {
   workspaceId: string;
   flowId: string;
   flowRevision: number;
+  /** The flow as stored: its secrets are decrypted here, for this run only. */
   graph: FlowDocument;
   input: RunInput;
   locale: Locale;
   /** Aborts the run (the client went away). */
   signal?: AbortSignal;
+  /** The SSRF-guarded fetch nodes use (default: the app's; tests inject one with their own resolver and connector). */
+  fetch?: GuardedFetch;
 }
 
 const guardedFetch = createGuardedFetch();
@@ -33,7 +38,7 @@ const guardedFetch = createGuardedFetch();
 const sandbox = sharedSandbox();
 
 /** What nodes may use during a run: models through the configured providers, the web through the SSRF guard. */
-export function engineServices(db: Db, workspaceId: string): EngineServices {
+export function engineServices(db: Db, workspaceId: string, fetch: GuardedFetch = guardedFetch): EngineServices {
   return {
     async chat(request) {
       const config = await resolveProvider(db, workspaceId, request.provider);
@@ -41,7 +46,7 @@ export function engineServices(db: Db, workspaceId: string): EngineServices {
       const { provider: _provider, model: _model, ...rest } = request;
       return model.invoke(rest);
     },
-    fetch: guardedFetch,
+    fetch,
     runCode: (req) => sandbox.run(req),
     retrieve: (req) => retrieveForRun(db, workspaceId, req),
   };
@@ -73,8 +78,11 @@ async function retryRecording(runId: string, attempt: () => Promise<void>): Prom
  * which aborts the run and the model request with it.
  */
 export function startFlowRun(request: FlowRunRequest): { runId: string; events: AsyncGenerator<RunEvent>; cancel: () => void } {
-  const runId = randomUUID();
   const { db, workspaceId } = request;
+  // Node secrets are decrypted for the engine only; their values are redacted from the stored
+  // trace and from what the person running the flow sees (they may be a viewer).
+  const { graph, secrets } = revealFlowSecrets(request.graph, { workspaceId, flowId: request.flowId });
+  const runId = randomUUID();
   const created = createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: request.input });
   created.catch(() => undefined);
   const controller = new AbortController();
@@ -88,6 +96,7 @@ export function startFlowRun(request: FlowRunRequest): { runId: string; events: 
     },
     500,
     {
+      knownSecrets: () => secrets,
       onSaveError: (error) => {
         if (storageLost || !isAppError(error) || error.status !== 503) return;
         storageLost = error;
@@ -102,14 +111,15 @@ export function startFlowRun(request: FlowRunRequest): { runId: string; events: 
     let last: Extract<RunEvent, { type: "run-finished" }> | undefined;
     const startedAt = Date.now();
     try {
-      for await (const event of runFlow(request.graph, {
+      for await (const event of runFlow(graph, {
         registry: nodeRegistry,
-        services: engineServices(db, workspaceId),
+        services: engineServices(db, workspaceId, request.fetch),
         input: request.input,
         locale: request.locale,
         signal: controller.signal,
       })) {
-        const out: RunEvent = storageLost && event.type === "run-finished" ? { ...event, status: "failed", error: { code: "DATABASE_UNAVAILABLE", message: storageLost.messageIn(request.locale) } } : event;
+        const ended: RunEvent = storageLost && event.type === "run-finished" ? { ...event, status: "failed", error: { code: "DATABASE_UNAVAILABLE", message: storageLost.messageIn(request.locale) } } : event;
+        const out = replaceKnownSecrets(ended, secrets);
         writer.observe(out);
         if (out.type === "run-finished") last = out;
         yield out;

@@ -1,6 +1,8 @@
 import { getDb } from "@/lib/db";
 import { getFlowById } from "@/lib/db/queries/flows";
 import { runSingleNode } from "@/lib/engine/run-node";
+import { resolveNodeSettings, versionGraphs } from "@/lib/server/flow-secrets";
+import { replaceKnownSecrets } from "@/lib/security/redact";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { engineServices } from "@/lib/server/run-service";
 import { nodeRegistry } from "@/nodes";
@@ -26,14 +28,18 @@ export const POST = route<Params>(async (req, ctx, { flowId, nodeId }) => {
   if (!flow) throw notFound({ en: "Flow", zh: "该流程" });
   const saved = flow.graph.nodes.find((node) => node.id === nodeId);
   if (!saved) throw notFound({ en: "Node", zh: "该节点" });
-  const node = body.settings === undefined ? saved : { ...saved, data: body.settings };
-  const result = await runSingleNode(node, body.inputs, {
+  // Secrets: stored ones are decrypted, masked ones name this flow's stored ones (never another flow's).
+  const { data, secrets } = await resolveNodeSettings(body.settings ?? saved.data, saved, flow.graph, { workspaceId: ctx.workspaceId, flowId }, versionGraphs(db, flowId));
+  const node = { ...saved, data };
+  const run = await runSingleNode(node, body.inputs, {
     registry: nodeRegistry,
     services: engineServices(db, ctx.workspaceId),
     input: { message: body.message, history: body.history, variables: body.variables },
     locale: ctx.locale,
     signal: req.signal,
   });
+  // The caller sees what the node produced, without the flow's own secrets (they may be a viewer).
+  const result = replaceKnownSecrets(run, secrets);
   if ("error" in result) {
     const { code, message } = result.error;
     return Response.json({ error: { code, message }, durationMs: result.durationMs }, { status: requestErrors.has(code) ? 400 : 200 });
