@@ -85,10 +85,10 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
     expect(res.status, text).toBeLessThan(300);
     return { text, body: JSON.parse(text) };
   };
-  const rawRows = async (sql: string, params: unknown[] = []) => {
-    const { sql: raw } = await import("drizzle-orm");
-    const q = raw.raw(sql.replace(/\$1/g, `'${String(params[0]).replace(/'/g, "''")}'`));
-    const result = (await app.db.execute(q)) as unknown as { rows: unknown[] };
+  /** What the database holds, as text: the stored rows, not what any API makes of them. */
+  const rawRows = async (query: string, id: string) => {
+    const { sql } = await import("drizzle-orm");
+    const result = (await app.db.execute(sql.join([sql.raw(query), sql`${id}`]))) as unknown as { rows: unknown[] };
     return JSON.stringify(result.rows);
   };
 
@@ -168,7 +168,7 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
     );
     flowId = created.body.flow.id;
     expectNoSecret(created.text);
-    expectNoSecret(await rawRows("select graph::text from flows where id = $1", [flowId]));
+    expectNoSecret(await rawRows("select graph::text from flows where id = ", flowId));
 
     const read = await json(await call("flow", "GET", { as: "viewer", params: { flowId } }));
     expectNoSecret(read.text);
@@ -181,12 +181,12 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
   it("finding 2: saving the masked value back keeps the stored secret; a typed value replaces it; another flow's secret id is refused", async () => {
     const before = await json(await call("flow", "GET", { params: { flowId } }));
     const masked = headersOf(before.body.flow.graph);
-    const stored = await rawRows("select graph::text from flows where id = $1", [flowId]);
+    const stored = await rawRows("select graph::text from flows where id = ", flowId);
     // Masked values saved back unchanged (the studio's autosave): the same ciphertexts stay.
     const kept = await json(await call("flow", "PATCH", { params: { flowId }, body: { graph: graphWith(masked), expectedRevision: before.body.flow.revision } }));
     expect(headersOf(kept.body.flow.graph)).toEqual(masked);
     const ciphertexts = (text: string) => [...text.matchAll(/v1:[A-Za-z0-9+/=:]+/g)].map((m) => m[0]).sort();
-    expect(ciphertexts(await rawRows("select graph::text from flows where id = $1", [flowId]))).toEqual(ciphertexts(stored));
+    expect(ciphertexts(await rawRows("select graph::text from flows where id = ", flowId))).toEqual(ciphertexts(stored));
 
     // A secret of another flow cannot be borrowed by naming its id.
     const other = await json(await call("flows", "POST", { body: { name: "other", graph: graphWith([{ name: "X-Api-Key", value: "ak-other-flow-0000000000" }]) } }));
@@ -216,7 +216,7 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
       expectNoSecret(one.text);
       expect(headersOf(one.body.version.graph)[1].value).toMatchObject({ $secret: true });
     }
-    expectNoSecret(await rawRows("select graph::text from flow_versions where flow_id = $1", [flowId]));
+    expectNoSecret(await rawRows("select graph::text from flow_versions where flow_id = ", flowId));
     const first = list.body.versions.at(-1).version;
     const compared = await json(await call("compare", "GET", { as: "viewer", params: { flowId }, query: `?from=${first}&to=current` }));
     expectNoSecret(compared.text);
@@ -224,7 +224,7 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
 
     const copy = await json(await call("duplicate", "POST", { params: { flowId } }));
     expectNoSecret(copy.text);
-    expectNoSecret(await rawRows("select graph::text from flows where id = $1", [copy.body.flow.id]));
+    expectNoSecret(await rawRows("select graph::text from flows where id = ", copy.body.flow.id));
     // The copy's secrets were encrypted for the copy: its run decrypts them.
     const copied = (await app.flows.getFlowById(app.db, "local", copy.body.flow.id))!;
     const { secrets } = app.secrets.revealFlowSecrets(copied.graph, { workspaceId: "local", flowId: copied.id });
@@ -257,10 +257,10 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
     // The echo's answer came back with both values in it: the person running sees them redacted.
     expectNoSecret(JSON.stringify(events));
     expect(JSON.stringify(events)).toContain("[redacted]");
-    const stored = await rawRows("select inputs::text, outputs::text, error::text from run_steps where run_id = $1", [run.runId]);
+    const stored = await rawRows("select inputs::text, outputs::text, error::text from run_steps where run_id = ", run.runId);
     expect(stored).toContain("[redacted]");
     expectNoSecret(stored);
-    expectNoSecret(await rawRows("select answer::text, input::text from runs where id = $1", [run.runId]));
+    expectNoSecret(await rawRows("select answer::text, input::text from runs where id = ", run.runId));
     const viewed = await json(await call("run", "GET", { as: "viewer", params: { runId: run.runId } }));
     expectNoSecret(viewed.text);
   });
@@ -293,7 +293,7 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
     const legacy = graphWith([{ name: "Authorization", value: `Bearer ${BEARER}` }, { name: "Cookie", value: "session=legacy-cookie-value-123" }, { name: "Authorization", value: "Bearer {{token}}" }]);
     const row = await app.flows.createFlow(app.db, "local", { name: "legacy", graph: legacy });
     await app.flows.createFlowVersion(app.db, row.id, { graph: legacy, note: "old" });
-    expect(await rawRows("select graph::text from flows where id = $1", [row.id])).toContain(BEARER);
+    expect(await rawRows("select graph::text from flows where id = ", row.id)).toContain(BEARER);
     // A viewer never sees them even before the upgrade ran.
     expectNoSecret((await json(await call("flow", "GET", { as: "viewer", params: { flowId: row.id } }))).text);
 
@@ -302,8 +302,8 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
     await closeDb();
     app.db = await getDb();
     expect(await app.secrets.encryptStoredFlowSecrets(app.db)).toBe(0);
-    const flowText = await rawRows("select graph::text from flows where id = $1", [row.id]);
-    const versionText = await rawRows("select graph::text from flow_versions where flow_id = $1", [row.id]);
+    const flowText = await rawRows("select graph::text from flows where id = ", row.id);
+    const versionText = await rawRows("select graph::text from flow_versions where flow_id = ", row.id);
     for (const text of [flowText, versionText]) {
       expectNoSecret(text);
       expect(text).not.toContain("legacy-cookie-value");
