@@ -3,12 +3,12 @@
 import { useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { isShown, newRow, typedEntry, withoutBlankEntry, type FieldSpec } from "@/lib/canvas/schema-form";
+import { isSecretEnvelope } from "@/lib/flow/secrets";
 import { isLocale, type Locale } from "@/lib/i18n/locale";
 import type { FieldErrors } from "./field-errors";
 import { KnowledgeBasePicker, ModelPicker, ProviderPicker } from "./pickers";
 import { PromptField } from "./prompt-field";
 import { SecretField } from "./secret-field";
-import { isSecretEnvelope } from "@/lib/flow/secrets";
 
 export interface FieldContext {
   /** The node being edited (the prompt field lists what is upstream of it). */
