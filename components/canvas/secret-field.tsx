@@ -1,49 +1,42 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslations } from "next-intl";
-import { isSecretEnvelope, type SecretEnvelope } from "@/lib/flow/secrets";
+import { isSecretEnvelope } from "@/lib/flow/secrets";
 
 /**
  * A write-only input for a secret setting (an HTTP node's Authorization header…). A saved secret
- * arrives masked from the server and is shown as "Set · …k3f9" with a Replace button: leaving it
- * keeps the stored value (the masked envelope goes back on save), typing replaces it, and
- * "Keep the saved value" undoes the replacement. A value being typed is a password field; once
- * saved, the studio never gets it back. Nothing changes in the settings until something is
- * typed, so an autosave in between cannot empty the secret.
+ * arrives masked from the server and is shown as "Set (…k3f9)" with a Replace button: leaving it
+ * keeps the stored value (the masked envelope goes back on save); Replace opens a password field
+ * whose text becomes the new value when the field is left (Enter or a click elsewhere) — not at
+ * every keystroke, so autosave never stores half-typed secrets — and Cancel keeps the saved one.
+ * Once saved, the studio never gets a value back.
  */
 export function SecretField({ id, value, invalid, testId, onChange }: { id: string; value: unknown; invalid?: boolean; testId: string; onChange: (next: unknown) => void }) {
   const t = useTranslations("nodeSecrets");
-  // The saved secret while it is being replaced, so "keep" can put it back.
-  const saved = useRef<SecretEnvelope | null>(isSecretEnvelope(value) ? value : null);
-  const [replacing, setReplacing] = useState(false);
-  if (isSecretEnvelope(value)) saved.current = value;
-  const keep = saved.current ? (
-    <button
-      type="button"
-      className="ghost"
-      onClick={() => {
-        setReplacing(false);
-        onChange(saved.current);
-      }}
-    >
-      {t("keep")}
-    </button>
-  ) : null;
+  // What is being typed; null when not editing.
+  const [draft, setDraft] = useState<string | null>(null);
+  const masked = isSecretEnvelope(value);
+  const commit = () => {
+    if (draft === null) return;
+    // An empty field keeps a saved secret; over plain text it empties the setting.
+    if (draft !== "" || !masked) onChange(draft);
+    setDraft(null);
+  };
 
-  if (isSecretEnvelope(value) && !replacing) {
+  if (masked && draft === null) {
     return (
       <div className="secret-field" data-testid={testId} data-secret="set">
         <output className="secret-set" id={id}>
           <span aria-hidden="true">••••••</span> {value.hint ? t("setWithHint", { hint: value.hint }) : t("set")}
         </output>
-        <button type="button" className="ghost" onClick={() => setReplacing(true)}>
+        <button type="button" className="ghost" onClick={() => setDraft("")}>
           {t("replace")}
         </button>
       </div>
     );
   }
-  const typed = typeof value === "string" ? value : "";
+  const shown = draft ?? (typeof value === "string" ? value : "");
   return (
     <div className="secret-field" data-testid={testId} data-secret="typing">
       <input
@@ -52,12 +45,24 @@ export function SecretField({ id, value, invalid, testId, onChange }: { id: stri
         autoComplete="new-password"
         spellCheck={false}
         aria-invalid={invalid}
-        autoFocus={replacing}
-        placeholder={saved.current ? t("replacePlaceholder") : t("placeholder")}
-        value={typed}
-        onChange={(e) => onChange(e.target.value === "" && saved.current ? saved.current : e.target.value)}
+        autoFocus={masked}
+        placeholder={masked ? t("replacePlaceholder") : t("placeholder")}
+        value={shown}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            commit();
+          } else if (e.key === "Escape") setDraft(null);
+        }}
       />
-      {keep}
+      {masked ? (
+        // Pressed before the field loses focus, so the draft is dropped rather than committed.
+        <button type="button" className="ghost" onMouseDown={(e) => e.preventDefault()} onClick={() => setDraft(null)}>
+          {t("keep")}
+        </button>
+      ) : null}
     </div>
   );
 }

@@ -265,6 +265,21 @@ export async function encryptStoredFlowSecrets(db: Db): Promise<number> {
   return rewritten;
 }
 
+/**
+ * Whether saving `after` over `before` drops a stored secret that no version of the flow holds.
+ * Then the graph before the save is kept as a version at once: a secret that was replaced or
+ * deleted stays restorable, and an undo in the studio (which sends the old masked secret back)
+ * still names a secret this flow holds.
+ * @example if (await dropsUnversionedSecret(before.graph, graph, versionGraphs(db, flowId))) await snapshot(...)
+ */
+export async function dropsUnversionedSecret(before: FlowDocument, after: FlowDocument, versions: () => Promise<FlowDocument[]>): Promise<boolean> {
+  const kept = storedSecrets([after]);
+  const dropped = [...storedSecrets([before]).keys()].filter((id) => !kept.has(id));
+  if (dropped.length === 0) return false;
+  const versioned = storedSecrets(await versions());
+  return dropped.some((id) => !versioned.has(id));
+}
+
 /** `versions` for sealFlowSecrets: the flow's version graphs, loaded on demand. */
 export function versionGraphs(db: Db, flowId: string): () => Promise<FlowDocument[]> {
   return () => listFlowVersionGraphs(db, flowId);

@@ -93,6 +93,7 @@ describe("finding 2: the studio shows HTTP header secrets masked and write-only 
     const input = key.locator("input");
     expect(await input.getAttribute("type")).toBe("password");
     await input.fill(NEW_KEY);
+    await input.press("Enter");
     await expect.poll(async () => headersOf((await json(`${app.url}/api/v1/flows/${flowId}`)).body.flow.graph)[1].value, { timeout: 10_000 }).toMatchObject({ $secret: true, hint: "…42x9" });
     await expect.poll(() => canvas.saveState().getAttribute("data-state"), { timeout: 10_000 }).toBe("saved");
     const saved = headersOf((await json(`${app.url}/api/v1/flows/${flowId}`)).body.flow.graph);

@@ -208,6 +208,21 @@ describe.each(databases())("finding 2: secrets in HTTP node headers never reach 
     expect((now[1].value as { id: string }).id).not.toBe((masked[1].value as { id: string }).id);
   });
 
+  it("finding 2: replacing a secret no version holds keeps the flow before as a version, so an undo (the old masked value sent back) still saves", async () => {
+    const before = await json(await call("flow", "GET", { params: { flowId } }));
+    const masked = headersOf(before.body.flow.graph);
+    const count = async () => (await json(await call("versions", "GET", { params: { flowId } }))).body.versions.length;
+    const versions = await count();
+    // NEW_KEY is in no version yet: replacing it makes one at once (not only after 10 minutes).
+    await json(await call("flow", "PATCH", { params: { flowId }, body: { graph: graphWith([masked[0], { name: "X-Api-Key", value: "ak-short-lived-value-0000000" }, masked[2]]) } }));
+    expect(await count()).toBe(versions + 1);
+    const undone = await json(await call("flow", "PATCH", { params: { flowId }, body: { graph: graphWith(masked) } }));
+    expect(headersOf(undone.body.flow.graph)).toEqual(masked);
+    // A masked value whose secret no version holds either is refused.
+    const lost = await call("flow", "PATCH", { params: { flowId }, body: { graph: graphWith([masked[0], { name: "X-Api-Key", value: { $secret: true, id: "s_never_stored" } }]) } });
+    expect(lost.status).toBe(400);
+  });
+
   it("finding 2: versions, a comparison and a duplicate show no secret; the diff says the secret changed", async () => {
     const list = await json(await call("versions", "GET", { as: "viewer", params: { flowId } }));
     expect(list.body.versions.length).toBeGreaterThan(0);
