@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import en from "@/messages/en.json";
+import zh from "@/messages/zh.json";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { CanvasPage, createFlowViaApi } from "./pages/canvas";
 import type { AppServer } from "./support/app-server";
@@ -49,6 +50,22 @@ function secretFlow(): FlowDocument {
 }
 
 type Header = { name: string; value: unknown };
+
+/** The owner invites a viewer through the API; they accept; returns the value of their session cookie. */
+async function joinAsViewer(app: AppServer): Promise<string> {
+  const invite = await json(`${app.url}/api/v1/invites`, { method: "POST", body: { role: "viewer" } });
+  expect(invite.status).toBe(201);
+  const token = String(invite.body.url).split("/").pop();
+  const res = await fetch(`${app.url}/api/v1/auth/invites/${token}/accept`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: app.url },
+    body: JSON.stringify({ name: "访客", email: "viewer@secrets.test", password: "viewer-password-1" }),
+  });
+  expect(res.status).toBe(201);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("trellis_session="));
+  if (!cookie) throw new Error("accepting the invite set no session cookie");
+  return cookie.slice("trellis_session=".length).split(";")[0];
+}
 const headersOf = (graph: FlowDocument) => (graph.nodes.find((n) => n.id === "call")!.data as { headers: Header[] }).headers;
 
 describe("finding 2: the studio shows HTTP header secrets masked and write-only (Chromium)", () => {
@@ -114,5 +131,28 @@ describe("finding 2: the studio shows HTTP header secrets masked and write-only 
     for (const secret of [BEARER, API_KEY]) expect(seen).not.toContain(secret);
     // The new key went out only in the request that saved it, never back.
     expect(bodies.join("\n")).not.toContain(NEW_KEY);
+  });
+
+  it("finding 2: a viewer's studio (in Chinese) shows the secrets as 已设置, with no way to replace them and no value in the page", async () => {
+    const flowId = await createFlowViaApi(app.url, "天气机器人", secretFlow());
+    const session = await joinAsViewer(app);
+    const context = await newContext(browser, "zh-CN", { signedIn: false });
+    contexts.push(context);
+    await context.addCookies([{ name: "trellis_session", value: session, url: app.url }]);
+    const page = await context.newPage();
+    const bodies: string[] = [];
+    page.on("response", (response) => {
+      if (response.url().startsWith(app.url)) void response.text().then((text) => bodies.push(text), () => undefined);
+    });
+    const canvas = new CanvasPage(page, app.url);
+    await canvas.open(flowId);
+    await canvas.select(canvas.node("call"));
+    await canvas.tab("settings");
+    const auth = page.getByTestId("field-headers.0.value");
+    await expect.poll(() => auth.textContent()).toContain(zh.nodeSecrets.setWithHint.replace("{hint}", "…k3f9"));
+    expect(await auth.getByRole("button", { name: zh.nodeSecrets.replace }).isDisabled()).toBe(true);
+    await canvas.screenshot("node-secrets-viewer-zh");
+    const seen = [await page.content(), ...bodies].join("\n");
+    for (const secret of [BEARER, API_KEY]) expect(seen).not.toContain(secret);
   });
 });
