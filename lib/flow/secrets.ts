@@ -193,6 +193,8 @@ export interface SecretField {
  * @example mapSecretValues(doc, nodeRegistry, ({ value }) => (isStoredSecret(value) ? maskSecret(value) : value))
  */
 export function mapSecretValues(doc: FlowDocument, registry: NodeRegistry, replace: (field: SecretField) => unknown): FlowDocument {
+  // A damaged stored document (no node list) has no settings to look at; validation reports it.
+  if (!Array.isArray(doc?.nodes)) return doc;
   const nodes = doc.nodes.map((node) => {
     const def = Object.hasOwn(registry, node.type) ? registry[node.type] : undefined;
     let data: unknown = node.data;

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { listFlowVersionGraphs, listStoredGraphsForUpgrade, replaceStoredGraph } from "@/lib/db/queries/flows";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import type { FlowDocument, FlowNode } from "@/lib/flow/schema";
 import {
   holdsLiteralSecret,
@@ -254,9 +254,15 @@ export async function encryptStoredFlowSecrets(db: Db): Promise<number> {
     for (;;) {
       const page = await listStoredGraphsForUpgrade(db, kind, after, UPGRADE_PAGE);
       for (const row of page) {
-        if (!holdsClearSecret(row.graph)) continue;
-        const sealed = await sealFlowSecrets(row.graph, { workspaceId: row.workspaceId, flowId: row.flowId });
-        if (await replaceStoredGraph(db, kind, row.id, row.graph, sealed)) rewritten++;
+        try {
+          if (!holdsClearSecret(row.graph)) continue;
+          const sealed = await sealFlowSecrets(row.graph, { workspaceId: row.workspaceId, flowId: row.flowId });
+          if (await replaceStoredGraph(db, kind, row.id, row.graph, sealed)) rewritten++;
+        } catch (error) {
+          // One unreadable graph must not keep the others in clear text; its secrets stay masked on read.
+          if (isAppError(error) && error.status === 503) throw error;
+          console.error(`[db] could not encrypt the node secrets of ${kind === "flows" ? "flow" : "flow version"} ${row.id}`, error);
+        }
       }
       if (page.length < UPGRADE_PAGE) break;
       after = page[page.length - 1].id;
