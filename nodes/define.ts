@@ -5,6 +5,8 @@ import type { PortSpec, PortValueOf } from "./ports";
 
 export type NodeCategory = "io" | "logic" | "ai" | "rag" | "tools" | "text";
 export type PortMap = Record<string, PortSpec>;
+/** Where a value sits in a node's settings: keys of objects, indexes of lists. */
+export type SettingPath = (string | number)[];
 
 /** Input values as `run` sees them; optional ports may be undefined. */
 export type PortValues<P extends PortMap> = {
@@ -53,6 +55,12 @@ export interface NodeDef<S extends z.ZodType = z.ZodType, I extends PortMap = Po
   terminal?: boolean;
   /** True for the entry node (start). */
   entry?: boolean;
+  /**
+   * Settings that are secrets because of other settings (an HTTP header named Authorization),
+   * beside fields the schema marks `.meta({ secret: true })`. Given the raw, unvalidated settings.
+   * Secrets are stored encrypted, shown masked and resolved only on the server (lib/flow/secrets.ts).
+   */
+  secretFields?: (settings: Record<string, unknown>) => SettingPath[];
   /** Output ports absent from the result are "not taken": their downstream branch is skipped. */
   run(args: NodeRunArgs<z.output<S>, I>): Promise<Record<string, unknown>>;
 }

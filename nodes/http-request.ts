@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import type { GuardedRequest } from "./context";
 import { defineNode } from "./define";
-import type { PortMap } from "./define";
+import type { PortMap, SettingPath } from "./define";
 import { port } from "./ports";
 import { renderTemplate, templateVariables } from "./template-text";
 
@@ -11,6 +11,22 @@ const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const satisfies rea
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 /** Headers the transport owns; letting a flow set them would allow request smuggling. */
 const managedHeaders = new Set(["host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "keep-alive"]);
+
+/**
+ * Header names whose values are credentials: Authorization, Proxy-Authorization, Cookie,
+ * X-Api-Key, Api-Key, X-Auth-Token, X-Goog-Api-Key, X-Client-Secret… A false positive costs only
+ * a value shown masked; a false negative shows a credential to every member.
+ */
+const SENSITIVE_HEADER = /key|token|secret|passw|auth|cookie|session|credential|signature/i;
+
+/**
+ * Whether an HTTP header's value is kept as a secret (encrypted, masked, write-only).
+ * @example isSensitiveHeader("X-Api-Key") // true
+ * @example isSensitiveHeader("Accept") // false
+ */
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE_HEADER.test(name);
+}
 
 /**
  * Why a URL template is unusable before any value is filled in: a literal scheme other
@@ -104,6 +120,13 @@ export const httpRequest = defineNode({
     icon: "globe",
   },
   config,
+  secretFields: (settings): SettingPath[] => {
+    const headers = Array.isArray(settings.headers) ? settings.headers : [];
+    return headers.flatMap((header: unknown, index): SettingPath[] => {
+      const name = (header as { name?: unknown } | null)?.name;
+      return typeof name === "string" && isSensitiveHeader(name) ? [["headers", index, "value"]] : [];
+    });
+  },
   inputs: (settings: Settings): PortMap => Object.fromEntries(variablesOf(settings).map((name) => [name, port.text({ label: { en: name, zh: name } })])),
   outputs: {
     status: port.number({ label: { en: "Status code", zh: "状态码" } }),

@@ -3,10 +3,12 @@
 import { useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { isShown, newRow, typedEntry, withoutBlankEntry, type FieldSpec } from "@/lib/canvas/schema-form";
+import { isSecretEnvelope } from "@/lib/flow/secrets";
 import { isLocale, type Locale } from "@/lib/i18n/locale";
 import type { FieldErrors } from "./field-errors";
 import { KnowledgeBasePicker, ModelPicker, ProviderPicker } from "./pickers";
 import { PromptField } from "./prompt-field";
+import { SecretField } from "./secret-field";
 
 export interface FieldContext {
   /** The node being edited (the prompt field lists what is upstream of it). */
@@ -16,6 +18,8 @@ export interface FieldContext {
   root: Record<string, unknown>;
   /** The node's inputs come from `{{variables}}` in its text fields (prompt, template, HTTP). */
   templated: boolean;
+  /** Paths ("headers.0.value") of settings that are secrets: shown masked, write-only. */
+  secretPaths?: ReadonlySet<string>;
 }
 
 function useLang(): Locale {
@@ -60,7 +64,9 @@ export function SchemaField({ field, value, path, ctx, onChange }: { field: Fiel
   const common = { id, "aria-invalid": invalid, "data-testid": `field-${path}` };
   const text = (raw: string) => onChange(raw === "" && field.optional ? undefined : raw);
   let control: React.ReactNode;
-  switch (field.kind) {
+  if (ctx.secretPaths?.has(path) || isSecretEnvelope(value)) {
+    control = <SecretField id={id} value={value} invalid={invalid} testId={`field-${path}`} onChange={onChange} />;
+  } else switch (field.kind) {
     case "textarea":
       control = <PromptField {...common} nodeId={ctx.nodeId} templated={ctx.templated} value={typeof value === "string" ? value : ""} onChange={text} />;
       break;

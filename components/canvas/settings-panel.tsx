@@ -5,6 +5,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { deriveFields } from "@/lib/canvas/schema-form";
 import type { CanvasState } from "@/lib/canvas/store";
 import { isNote, type FlowCanvasNode } from "@/lib/canvas/types";
+import { secretPathsOf } from "@/lib/flow/secrets";
 import type { FlowProblem } from "@/lib/flow/validate";
 import { isLocale } from "@/lib/i18n/locale";
 import { getNodeDef } from "@/nodes";
@@ -56,9 +57,12 @@ function NodeSettings({ id, flowId }: { id: string; flowId: string }) {
   const def = type ? getNodeDef(type) : undefined;
   const fields = useMemo(() => (def ? deriveFields(def.config) : []), [def]);
   const errors = useMemo(() => fieldErrors(problems), [problems]);
+  const config = (data as FlowCanvasNode["data"] | undefined)?.config;
+  // Which settings are secrets depends on other settings (a header's name): worked out as they change.
+  const secretPaths = useMemo(() => new Set(def && config ? secretPathsOf(def, config).map((p) => p.join(".")) : []), [def, config]);
   if (!type || !data) return null;
   if (note) return <p className="muted small panel-empty">{t("noteSelected")}</p>;
-  const { config, label } = data as FlowCanvasNode["data"];
+  const { config: settings, label } = data as FlowCanvasNode["data"];
   const general = [...(errors[""] ?? []), ...Object.entries(errors).filter(([path]) => path && !fields.some((f) => path === f.key || path.startsWith(`${f.key}.`))).flatMap(([, m]) => m)];
 
   return (
@@ -90,15 +94,15 @@ function NodeSettings({ id, flowId }: { id: string; flowId: string }) {
           <fieldset className="settings-fields" disabled={!abilities.editSettings} data-testid="settings-fields">
             <FieldGroup
               fields={fields}
-              value={config}
+              value={settings}
               path=""
-              ctx={{ nodeId: id, errors, root: config, templated: typeof def.inputs === "function" }}
+              ctx={{ nodeId: id, errors, root: settings, templated: typeof def.inputs === "function", secretPaths }}
               onChange={(key, next) => store.getState().updateNodeConfig(id, { [key]: next })}
             />
           </fieldset>
         </form>
       ) : null}
-      {def ? <RunNode flowId={flowId} nodeId={id} type={type} config={config} /> : null}
+      {def ? <RunNode flowId={flowId} nodeId={id} type={type} config={settings} /> : null}
     </div>
   );
 }

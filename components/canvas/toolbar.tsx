@@ -56,7 +56,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
 
   /** Downloads the flow without credential header values (C24), saying which were left out. */
   const exportFlow = () => {
-    const { document, removed } = exportableFlow(toDocument(store.getState().nodes, store.getState().edges));
+    const { document, removed } = exportableFlow(toDocument(store.getState().nodes, store.getState().edges), nodeRegistry);
     downloadJson(fileNameFor(name), document);
     if (removed.length) onMessage({ kind: "ok", text: t("exportedWithoutSecrets", { count: removed.length }), details: removed });
   };

@@ -1,3 +1,4 @@
+import { secretsAsText } from "@/lib/flow/secrets";
 import { getNodeDef } from "@/nodes";
 import { portsOf, type PortMap } from "@/nodes/define";
 import type { PortKind } from "@/nodes/ports";
@@ -23,7 +24,8 @@ export function nodePorts(type: string, config: Record<string, unknown>): NodePo
   let byType = cache.get(config);
   const hit = byType?.get(type);
   if (hit) return hit;
-  const parsed = def.config.safeParse(config);
+  // Secrets stand in as text carrying their {{variables}}: a masked header still gives its ports.
+  const parsed = def.config.safeParse(secretsAsText(config));
   let ports: NodePorts;
   try {
     ports = portsOf(def, parsed.success ? parsed.data : { ...defaultsOf(def.config), ...config });

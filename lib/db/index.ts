@@ -35,6 +35,13 @@ async function open(): Promise<DbHandle> {
   if (warning) console.warn(`[db] ${warning}`);
   // The owner from TRELLIS_ADMIN_EMAIL / TRELLIS_ADMIN_PASSWORD, when nobody exists yet.
   await bootstrapOwnerFromEnv(handle.db);
+  // Secrets in node settings saved in clear text by an older version are encrypted before anyone
+  // reads them (idempotent). A failure leaves them masked on every read, and the server up.
+  const { encryptStoredFlowSecrets } = await import("@/lib/server/flow-secrets");
+  await encryptStoredFlowSecrets(handle.db).then(
+    (count) => count > 0 && console.warn(`[db] encrypted the node secrets of ${count} stored flow graph(s)`),
+    (error: unknown) => console.error("[db] could not encrypt stored node secrets", error),
+  );
   return handle;
 }
 

@@ -4,6 +4,7 @@ import type { Locale, Localized } from "@/lib/i18n/locale";
 import type { FlowDiff, SettingChange } from "./diff";
 import { formatMessage } from "./messages";
 import type { FlowDocument, FlowEdge, FlowNode } from "./schema";
+import { isSecretEnvelope } from "./secrets";
 
 export type DiffLineKind = "node-added" | "node-removed" | "node-changed" | "node-moved" | "edge-added" | "edge-removed";
 
@@ -26,6 +27,9 @@ const words = {
   disconnected: { en: "Disconnected: {from} → {to}", zh: "删除连线：{from} → {to}" },
   none: { en: "(none)", zh: "（无）" },
   empty: { en: "(empty)", zh: "（空）" },
+  secret: { en: "{node}: {setting} — secret changed", zh: "{node}：{setting}——密钥已更改" },
+  secretSet: { en: "{node}: {setting} — secret set", zh: "{node}：{setting}——已设置密钥" },
+  secretRemoved: { en: "{node}: {setting} — secret removed", zh: "{node}：{setting}——已移除密钥" },
 } satisfies Record<string, Localized>;
 
 type Inspectable = z.ZodType & { shape?: Record<string, z.ZodType>; _zod?: { def?: { innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType } } };
@@ -119,6 +123,13 @@ export function describeFlowDiff(diff: FlowDiff, docs: { from: FlowDocument; to:
 }
 
 function settingLine(node: string, setting: SettingChange, schema: z.ZodType | undefined, locale: Locale): string {
+  // A secret's value is never written out, not even masked: only that it changed.
+  const before = isSecretEnvelope(setting.before);
+  const after = isSecretEnvelope(setting.after);
+  if (before || after) {
+    const kind = before && after ? words.secret : after ? words.secretSet : words.secretRemoved;
+    return formatMessage(kind, locale, { node, setting: settingLabel(schema, setting.path, locale) });
+  }
   return formatMessage(words.setting, locale, {
     node,
     setting: settingLabel(schema, setting.path, locale),

@@ -1,5 +1,6 @@
 import type { NodeRegistry } from "@/lib/engine/types";
 import type { FlowDocument, FlowEdge, FlowNode } from "./schema";
+import { isSecretEnvelope, secretPathsOf, secretsAsText, valueAt, withValueAt } from "./secrets";
 
 /** One setting that differs, at its path in the node's settings ("branches.0.rules.0.value"). */
 export interface SettingChange {
@@ -46,6 +47,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Deep difference of two JSON values as leaf paths; arrays compare by index. */
 function diffValues(before: unknown, after: unknown, path: string[], out: SettingChange[]): void {
   if (Object.is(before, after)) return;
+  // A secret is one value: it changed when it names another stored secret (its id), whatever its parts.
+  if (isSecretEnvelope(before) || isSecretEnvelope(after)) {
+    if (isSecretEnvelope(before) && isSecretEnvelope(after) && before.id !== undefined && before.id === after.id) return;
+    out.push({ path: path.join("."), before, after });
+    return;
+  }
   if (Array.isArray(before) && Array.isArray(after)) {
     const length = Math.max(before.length, after.length);
     for (let i = 0; i < length; i++) diffValues(before[i], after[i], [...path, String(i)], out);
@@ -62,8 +69,15 @@ function diffValues(before: unknown, after: unknown, path: string[], out: Settin
 function settingsOf(node: FlowNode, registry: NodeRegistry | undefined): unknown {
   const def = registry && Object.hasOwn(registry, node.type) ? registry[node.type] : undefined;
   if (!def) return node.data;
-  const parsed = def.config.safeParse(node.data);
-  return parsed.success ? parsed.data : node.data;
+  const parsed = def.config.safeParse(secretsAsText(node.data));
+  if (!parsed.success) return node.data;
+  // Defaults applied, and each secret put back where its stand-in text went, to compare by id.
+  let settings: unknown = parsed.data;
+  for (const path of secretPathsOf(def, node.data)) {
+    const value = valueAt(node.data, path);
+    if (isSecretEnvelope(value)) settings = withValueAt(settings, path, value);
+  }
+  return settings;
 }
 
 /** Edges are the same connection when their endpoints are; a re-drawn edge gets a new id but changes nothing. */

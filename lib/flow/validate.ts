@@ -7,6 +7,7 @@ import { portsOf, type AnyNodeDef, type PortMap } from "@/nodes/define";
 import { canConnect, type PortSpec } from "@/nodes/ports";
 import { describeIssue, flowMessages, formatMessage, kindNames, settingMessages, type IssueLike } from "./messages";
 import { flowDocumentSchema, type FlowDocument, type FlowNode } from "./schema";
+import { secretsAsText } from "./secrets";
 
 export type FlowProblemCode =
   | "invalid-document"
@@ -132,7 +133,8 @@ function checkNodes(flow: FlowDocument, registry: NodeRegistry, locale: Locale, 
       problems.push({ code: "unknown-node-type", nodeId: node.id, message: formatMessage(template, locale, { node: name, type: node.type }) });
       continue;
     }
-    const settings = def.config.safeParse(node.data, { reportInput: true });
+    // A secret (encrypted or masked) is checked as text that stands for it: never seen, still valid.
+    const settings = def.config.safeParse(secretsAsText(node.data), { reportInput: true });
     if (!settings.success) {
       for (const issue of settings.error.issues) {
         const field = issue.path.map(String).join(".");

@@ -96,6 +96,24 @@ export function redactSecrets<T>(value: T, knownSecrets: readonly string[] = [])
   return redactValue(value, known, 0, new WeakSet()) as T;
 }
 
+/**
+ * A deep copy of `value` with only the given secret values replaced (no key or pattern rules):
+ * for what a person sees live, where a flow's own secrets (its HTTP node's token) must not
+ * appear but everything else stays as the run produced it.
+ * @example replaceKnownSecrets({ body: "echo sk-live-9f8e7d" }, ["sk-live-9f8e7d"]) // { body: "echo [redacted]" }
+ */
+export function replaceKnownSecrets<T>(value: T, knownSecrets: readonly string[]): T {
+  const known = [...new Set(knownSecrets.filter((s) => typeof s === "string" && s.length >= MIN_KNOWN_SECRET))].sort((a, b) => b.length - a.length);
+  if (known.length === 0) return value;
+  const walk = (inner: unknown, depth: number): unknown => {
+    if (typeof inner === "string") return known.reduce((text, secret) => (text.includes(secret) ? text.split(secret).join(REDACTED) : text), inner);
+    if (inner === null || typeof inner !== "object" || depth > MAX_DEPTH || inner instanceof Date) return inner;
+    if (Array.isArray(inner)) return inner.map((item) => walk(item, depth + 1));
+    return Object.fromEntries(Object.entries(inner).map(([key, item]) => [key, walk(item, depth + 1)]));
+  };
+  return walk(value, 0) as T;
+}
+
 /** An error as a log shows it (stack, then each cause), as one string. */
 function describeError(error: Error): string {
   const lines: string[] = [];

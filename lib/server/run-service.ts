@@ -9,10 +9,11 @@ import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
 import { createChatModel } from "@/lib/providers";
 import { sharedSandbox } from "@/lib/sandbox";
-import { redactSecrets } from "@/lib/security/redact";
-import { createGuardedFetch } from "@/lib/security/ssrf";
+import { redactSecrets, replaceKnownSecrets } from "@/lib/security/redact";
+import { createGuardedFetch, type GuardedFetch } from "@/lib/security/ssrf";
 import type { RunInput } from "@/nodes/context";
 import { nodeRegistry } from "@/nodes";
+import { revealFlowSecrets } from "./flow-secrets";
 import { retrieveForRun } from "./knowledge";
 import { resolveProvider } from "./providers";
 import { checkRunInput } from "./run-input";
@@ -23,6 +24,7 @@ export interface FlowRunRequest {
   workspaceId: string;
   flowId: string;
   flowRevision: number;
+  /** The flow as stored: its secrets are decrypted here, for this run only. */
   graph: FlowDocument;
   input: RunInput;
   locale: Locale;
@@ -30,6 +32,8 @@ export interface FlowRunRequest {
   signal?: AbortSignal;
   /** Adapts the services nodes get, e.g. a published bot's cap on output tokens and its usage meter. */
   wrapServices?: (services: EngineServices) => EngineServices;
+  /** The SSRF-guarded fetch nodes use (default: the app's; tests inject one with their own resolver and connector). */
+  fetch?: GuardedFetch;
 }
 
 const guardedFetch = createGuardedFetch();
@@ -37,7 +41,7 @@ const guardedFetch = createGuardedFetch();
 const sandbox = sharedSandbox();
 
 /** What nodes may use during a run: models through the configured providers, the web through the SSRF guard. */
-export function engineServices(db: Db, workspaceId: string): EngineServices {
+export function engineServices(db: Db, workspaceId: string, fetch: GuardedFetch = guardedFetch): EngineServices {
   return {
     async chat(request) {
       const config = await resolveProvider(db, workspaceId, request.provider);
@@ -45,7 +49,7 @@ export function engineServices(db: Db, workspaceId: string): EngineServices {
       const { provider: _provider, model: _model, ...rest } = request;
       return model.invoke(rest);
     },
-    fetch: guardedFetch,
+    fetch,
     runCode: (req) => sandbox.run(req),
     retrieve: (req) => retrieveForRun(db, workspaceId, req),
   };
@@ -82,8 +86,11 @@ async function retryRecording(runId: string, attempt: () => Promise<void>): Prom
  */
 export async function startFlowRun(request: FlowRunRequest): Promise<{ runId: string; events: AsyncGenerator<RunEvent>; cancel: () => void }> {
   checkRunInput(request.input);
-  const runId = randomUUID();
   const { db, workspaceId } = request;
+  // Node secrets are decrypted for the engine only; their values are redacted from the stored
+  // trace and from what the person running the flow sees (they may be a viewer).
+  const { graph, secrets } = revealFlowSecrets(request.graph, { workspaceId, flowId: request.flowId });
+  const runId = randomUUID();
   await createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: redactSecrets(request.input) });
   const controller = new AbortController();
   // C22: when the trace can no longer be stored (database unreachable), the run stops at once
@@ -93,6 +100,7 @@ export async function startFlowRun(request: FlowRunRequest): Promise<{ runId: st
     (steps) => saveRunSteps(db, runId, steps),
     500,
     {
+      knownSecrets: () => secrets,
       onSaveError: (error) => {
         if (storageLost || !isAppError(error) || error.status !== 503) return;
         storageLost = error;
@@ -107,14 +115,15 @@ export async function startFlowRun(request: FlowRunRequest): Promise<{ runId: st
     let last: Extract<RunEvent, { type: "run-finished" }> | undefined;
     const startedAt = Date.now();
     try {
-      for await (const event of runFlow(request.graph, {
+      for await (const event of runFlow(graph, {
         registry: nodeRegistry,
-        services: request.wrapServices ? request.wrapServices(engineServices(db, workspaceId)) : engineServices(db, workspaceId),
+        services: request.wrapServices ? request.wrapServices(engineServices(db, workspaceId, request.fetch)) : engineServices(db, workspaceId, request.fetch),
         input: request.input,
         locale: request.locale,
         signal: controller.signal,
       })) {
-        const out: RunEvent = storageLost && event.type === "run-finished" ? { ...event, status: "failed", error: { code: "DATABASE_UNAVAILABLE", message: storageLost.messageIn(request.locale) } } : event;
+        const ended: RunEvent = storageLost && event.type === "run-finished" ? { ...event, status: "failed", error: { code: "DATABASE_UNAVAILABLE", message: storageLost.messageIn(request.locale) } } : event;
+        const out = replaceKnownSecrets(ended, secrets);
         writer.observe(out);
         if (out.type === "run-finished") last = out;
         yield out;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exportableFlow } from "@/lib/flow/export";
 import type { FlowDocument } from "@/lib/flow/schema";
+import { nodeRegistry } from "@/nodes";
 
 const flow = (headers: Array<{ name: string; value: string }>): FlowDocument =>
   ({
@@ -20,7 +21,7 @@ describe("C24 exported flows carry no credentials", () => {
       { name: "Accept", value: "application/json" },
       { name: "Authorization", value: "Bearer {{token}}" },
     ]);
-    const { document, removed } = exportableFlow(doc);
+    const { document, removed } = exportableFlow(doc, nodeRegistry);
     const headers = (document.nodes[1].data as { headers: Array<{ name: string; value: string }> }).headers;
     expect(headers).toEqual([
       { name: "Authorization", value: "" },
@@ -36,6 +37,6 @@ describe("C24 exported flows carry no credentials", () => {
 
   it("leaves a flow without secrets exactly as it is (export then import round-trips)", () => {
     const doc = flow([{ name: "Accept", value: "application/json" }]);
-    expect(exportableFlow(doc)).toEqual({ document: doc, removed: [] });
+    expect(exportableFlow(doc, nodeRegistry)).toEqual({ document: doc, removed: [] });
   });
 });

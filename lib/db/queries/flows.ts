@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { sameFlow } from "@/lib/flow/diff";
@@ -43,18 +44,19 @@ export async function getFlowById(db: Db, workspaceId: string, id: string): Prom
 }
 
 /**
- * Creates a flow at revision 1.
+ * Creates a flow at revision 1. `id` may be chosen beforehand (secrets in the graph are
+ * encrypted bound to it); else the database makes one.
  * @example const flow = await createFlow(db, "local", { name: "客服机器人", graph: emptyFlow() });
  */
 export async function createFlow(
   db: Db,
   workspaceId: string,
-  input: { name: string; description?: string; graph: FlowDocument },
+  input: { id?: string; name: string; description?: string; graph: FlowDocument },
 ): Promise<Flow> {
   const rows = await dbCall("createFlow", () =>
     db
       .insert(flows)
-      .values(jsonSafe({ workspaceId, name: input.name, description: input.description ?? "", graph: input.graph }))
+      .values(jsonSafe({ ...(input.id ? { id: input.id } : {}), workspaceId, name: input.name, description: input.description ?? "", graph: input.graph }))
       .returning(),
   );
   return rows[0];
@@ -192,12 +194,21 @@ export async function getLatestFlowVersion(db: Db, flowId: string): Promise<Flow
 /**
  * Copies a flow (name from `name(original)`, same description and graph) into the same
  * workspace, at revision 1 and without versions or runs. Null when there is no such flow.
- * @example const copy = await duplicateFlow(db, "local", id, (n) => `${n} 副本`);
+ * `graph` turns the original's graph into the copy's, given the copy's id (its secrets are
+ * bound to the flow they belong to and must be encrypted anew).
+ * @example const copy = await duplicateFlow(db, "local", id, (n) => `${n} 副本`, (graph, copyId) => reencrypt(graph, copyId));
  */
-export async function duplicateFlow(db: Db, workspaceId: string, id: string, name: (original: string) => string): Promise<Flow | null> {
+export async function duplicateFlow(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  name: (original: string) => string,
+  graph: (original: FlowDocument, copyId: string) => FlowDocument = (original) => original,
+): Promise<Flow | null> {
   const original = await getFlowById(db, workspaceId, id);
   if (!original) return null;
-  return createFlow(db, workspaceId, { name: name(original.name).slice(0, 120), description: original.description, graph: original.graph });
+  const copyId = randomUUID();
+  return createFlow(db, workspaceId, { id: copyId, name: name(original.name).slice(0, 120), description: original.description, graph: graph(original.graph, copyId) });
 }
 
 /**
@@ -259,4 +270,63 @@ export async function snapshotBeforeEdit(
     if (age < opts.minAgeMs || sameFlow(latest.graph, previous)) return null;
   }
   return createFlowVersion(db, flowId, { graph: previous, note: opts.note, author: opts.author });
+}
+
+/**
+ * The graphs of all of a flow's versions (not a list for people: secrets are looked up in them
+ * when a save keeps a secret the current graph no longer holds, e.g. after an undo).
+ * @example const graphs = await listFlowVersionGraphs(db, flow.id);
+ */
+export async function listFlowVersionGraphs(db: Db, flowId: string): Promise<FlowDocument[]> {
+  const rows = await dbCall("listFlowVersionGraphs", () => db.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.flowId, flowId)));
+  return rows.map((row) => row.graph);
+}
+
+/** One stored graph of a flow or of a version, with the workspace and flow it belongs to. */
+export interface StoredGraph {
+  id: string;
+  workspaceId: string;
+  flowId: string;
+  graph: FlowDocument;
+}
+
+/**
+ * A page of every workspace's flow graphs (`kind: "flows"`) or version graphs (`"versions"`), in
+ * id order after `afterId`. For start-up upgrades of stored documents only: no person's request
+ * reads across workspaces.
+ * @example const page = await listStoredGraphsForUpgrade(db, "flows", "", 100);
+ */
+export async function listStoredGraphsForUpgrade(db: Db, kind: "flows" | "versions", afterId: string, limit: number): Promise<StoredGraph[]> {
+  return dbCall("listStoredGraphsForUpgrade", () =>
+    kind === "flows"
+      ? db
+          .select({ id: flows.id, workspaceId: flows.workspaceId, flowId: flows.id, graph: flows.graph })
+          .from(flows)
+          .where(sql`${flows.id} > ${afterId}`)
+          .orderBy(flows.id)
+          .limit(limit)
+      : db
+          .select({ id: flowVersions.id, workspaceId: flows.workspaceId, flowId: flowVersions.flowId, graph: flowVersions.graph })
+          .from(flowVersions)
+          .innerJoin(flows, eq(flows.id, flowVersions.flowId))
+          .where(sql`${flowVersions.id} > ${afterId}`)
+          .orderBy(flowVersions.id)
+          .limit(limit),
+  );
+}
+
+/**
+ * Rewrites a stored graph in place, without a new revision or version, if it is still `previous`
+ * (a save in between wins): for upgrades that change how the same flow is stored (clear-text
+ * secrets encrypted), not what it does. Returns whether it was rewritten.
+ * @example await replaceStoredGraph(db, "versions", row.id, row.graph, sealed);
+ */
+export async function replaceStoredGraph(db: Db, kind: "flows" | "versions", id: string, previous: FlowDocument, graph: FlowDocument): Promise<boolean> {
+  const before = JSON.stringify(previous);
+  const rows = await dbCall("replaceStoredGraph", () =>
+    kind === "flows"
+      ? db.update(flows).set(jsonSafe({ graph })).where(and(eq(flows.id, id), sql`${flows.graph} = ${before}::jsonb`)).returning({ id: flows.id })
+      : db.update(flowVersions).set(jsonSafe({ graph })).where(and(eq(flowVersions.id, id), sql`${flowVersions.graph} = ${before}::jsonb`)).returning({ id: flowVersions.id }),
+  );
+  return rows.length > 0;
 }

@@ -18,6 +18,8 @@
  * through normalizeUnicode, blank pages with no glyphs) or `{ error: { name, message } }` with
  * pdf.js's exception name (PasswordException, InvalidPDFException, FormatError…).
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parentPort } from "node:worker_threads";
 import { PDFParse } from "pdf-parse";
 import { normalizeUnicode, OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
@@ -183,12 +185,28 @@ async function drawnGlyphs(page) {
 }
 
 /**
+ * pdfjs-dist's data folders, as file-system paths ending in a separator (pdf.js's Node readers
+ * append file names to them). Without them pdf.js cannot decode text in the fonts a PDF may use
+ * without embedding: the predefined CJK CMaps (STSong-Light with UniGB-UCS2-H, GBK-EUC-H…, how
+ * many Chinese PDFs are written) map no character at all, and the standard 14 fonts (Helvetica,
+ * Times…) fall back to guessed metrics. qcms converts ICC-based colours exactly, which the
+ * hidden-text pass compares with white.
+ */
+const PDFJS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.resolve("pdfjs-dist/legacy/build/pdf.mjs"))), "..", "..");
+const PDFJS_DATA = {
+  cMapUrl: path.join(PDFJS_ROOT, "cmaps") + path.sep,
+  cMapPacked: true,
+  standardFontDataUrl: path.join(PDFJS_ROOT, "standard_fonts") + path.sep,
+  wasmUrl: path.join(PDFJS_ROOT, "wasm") + path.sep,
+};
+
+/**
  * The text of every page and, for pages with text, the glyphs it draws.
  * @param {Uint8Array} data
  */
 async function readPdf(data) {
   // maxImageSize 0: images are never decoded; text extraction and the hidden-text pass ignore them.
-  const parser = new PDFParse({ data, verbosity: 0, maxImageSize: 0 });
+  const parser = new PDFParse({ data, verbosity: 0, maxImageSize: 0, ...PDFJS_DATA });
   try {
     const result = await parser.getText({ pageJoiner: "" });
     // pdf-parse keeps its pdf.js document behind a private load() (already loaded by getText).

@@ -100,6 +100,45 @@ export function hiddenTextPdf(pages: HiddenTextPage[]): Uint8Array {
   return buildPdf(objects);
 }
 
+/** One line of a standard-font page: what it says, in which font, and whether it is drawn hidden (white). */
+export interface StandardFontLine {
+  text: string;
+  font: "Helvetica" | "Times-Roman" | "Courier" | "STSong-Light";
+  hidden?: boolean;
+}
+
+/**
+ * A PDF drawn only in fonts a reader must supply itself — nothing embedded, no ToUnicode map —
+ * the way report generators write them: the standard 14 Latin fonts with WinAnsiEncoding, and
+ * Chinese in Adobe's predefined CJK font STSong-Light through the predefined CMap UniGB-UCS2-H
+ * (codes are UCS-2, CIDs come from Adobe-GB1). Each line is placed as a generator does: Latin
+ * lines through a scaled text matrix (`1 Tf` then `12 0 0 12 x y Tm`), kerned with TJ; Chinese
+ * with `12 Tf` and Td. Hidden lines are drawn white (`1 1 1 rg`) inside q/Q.
+ */
+export function standardFontPdf(lines: StandardFontLine[]): Uint8Array {
+  const names = { Helvetica: "F1", "Times-Roman": "F2", Courier: "F3", "STSong-Light": "F4" } as const;
+  const latin = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
+  const content = lines.map((line, i) => {
+    const y = 720 - i * 24;
+    const draw =
+      line.font === "STSong-Light"
+        ? `BT /F4 12 Tf 72 ${y} Td <${utf16Hex(line.text)}> Tj ET`
+        : `BT /${names[line.font]} 1 Tf 12 0 0 12 72 ${y} Tm [(${latin(line.text.slice(0, 1))}) -20 (${latin(line.text.slice(1))})] TJ ET`;
+    return line.hidden ? `q 1 1 1 rg ${draw} Q` : `0 0 0 rg ${draw}`;
+  });
+  const standard = (name: string) => `<< /Type /Font /Subtype /Type1 /BaseFont /${name} /Encoding /WinAnsiEncoding >>`;
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R /F4 8 0 R >> >> >>",
+    stream(content.join("\n")),
+    standard("Helvetica"),
+    standard("Times-Roman"),
+    standard("Courier"),
+    "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >> /DW 1000 >>] >>",
+  ]);
+}
+
 /** A PDF whose only page draws a filled rectangle: what a scanned page looks like to a text extractor. */
 export function imageOnlyPdf(): Uint8Array {
   return buildPdf([

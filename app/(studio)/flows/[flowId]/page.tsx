@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getDb } from "@/lib/db";
 import { getFlowById } from "@/lib/db/queries/flows";
+import { readableGraph } from "@/lib/server/flow-secrets";
 import { pageContext } from "@/lib/server/page-context";
 import { Studio } from "./studio";
 
@@ -19,7 +20,7 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
       <p className="crumbs">
         <Link href="/">← {t("back")}</Link>
       </p>
-      <Studio flow={{ id: flow.id, name: flow.name, revision: flow.revision, graph: flow.graph }} />
+      <Studio flow={{ id: flow.id, name: flow.name, revision: flow.revision, graph: readableGraph(flow.graph) }} />
     </section>
   );
 }

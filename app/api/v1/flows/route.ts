@@ -6,7 +6,9 @@ import { starterFlow } from "@/lib/flow/starter";
 import { templateFlow } from "@/lib/flow/templates";
 import type { Locale } from "@/lib/i18n/locale";
 import { nodeRegistry } from "@/nodes";
+import { randomUUID } from "node:crypto";
 import { requireValidFlow } from "@/lib/server/flow-graph";
+import { readableFlow, sealFlowSecrets } from "@/lib/server/flow-secrets";
 import { parseJson, route } from "@/lib/server/request";
 import { createFlowSchema } from "./schema";
 
@@ -28,7 +30,10 @@ function initialGraph(body: { graph?: unknown; templateId?: string }, locale: Lo
 
 export const POST = route(async (req, ctx) => {
   const body = await parseJson(req, createFlowSchema);
-  const graph = requireValidFlow(initialGraph(body, ctx.locale), ctx.locale);
-  const flow = await createFlow(await getDb(), ctx.workspaceId, { name: body.name, description: body.description, graph });
-  return Response.json({ flow }, { status: 201 });
+  const valid = requireValidFlow(initialGraph(body, ctx.locale), ctx.locale);
+  // The id is chosen first: the graph's secrets are encrypted bound to it.
+  const id = randomUUID();
+  const graph = await sealFlowSecrets(valid, { workspaceId: ctx.workspaceId, flowId: id });
+  const flow = await createFlow(await getDb(), ctx.workspaceId, { id, name: body.name, description: body.description, graph });
+  return Response.json({ flow: readableFlow(flow) }, { status: 201 });
 });

@@ -4,6 +4,7 @@ import { deleteFlowById, getFlowById, snapshotBeforeEdit, updateFlow } from "@/l
 import { sameFlow } from "@/lib/flow/diff";
 import { AUTO_SNAPSHOT_INTERVAL_MS, AUTO_SNAPSHOT_NOTE } from "@/lib/flow/version-notes";
 import { requireValidFlow } from "@/lib/server/flow-graph";
+import { dropsUnversionedSecret, readableFlow, sealFlowSecrets, versionGraphs } from "@/lib/server/flow-secrets";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { updateFlowSchema } from "../schema";
 import { authorOf } from "./versions/load";
@@ -15,24 +16,28 @@ const FLOW = { en: "Flow", zh: "该流程" };
 export const GET = route<Params>(async (_req, ctx, { flowId }) => {
   const flow = await getFlowById(await getDb(), ctx.workspaceId, flowId);
   if (!flow) throw notFound(FLOW);
-  return Response.json({ flow });
+  return Response.json({ flow: readableFlow(flow) });
 });
 
 export const PATCH = route<Params>(async (req, ctx, { flowId }) => {
   const body = await parseJson(req, updateFlowSchema);
-  const graph = body.graph === undefined ? undefined : requireValidFlow(body.graph, ctx.locale);
+  const valid = body.graph === undefined ? undefined : requireValidFlow(body.graph, ctx.locale);
   const db = await getDb();
   const before = await getFlowById(db, ctx.workspaceId, flowId);
   if (!before) throw notFound(FLOW);
+  // Secrets typed in are encrypted; masked ones keep what this flow stores (lib/server/flow-secrets.ts).
+  const graph = valid && (await sealFlowSecrets(valid, { workspaceId: ctx.workspaceId, flowId }, { current: before.graph, versions: versionGraphs(db, flowId) }));
   const flow = await updateFlow(db, ctx.workspaceId, flowId, { name: body.name, description: body.description, graph, expectedRevision: body.expectedRevision });
   // Automatic versions (see the versions page's help): the graph before this save is kept when the
-  // newest version is over 10 minutes old, only if nobody saved in between. The save never fails for it.
+  // newest version is over 10 minutes old, only if nobody saved in between — and at once when the
+  // save replaces or deletes a secret no version holds. The save never fails for it.
   if (graph && flow.revision === before.revision + 1 && !sameFlow(before.graph, graph)) {
-    await snapshotBeforeEdit(db, flowId, before.graph, { minAgeMs: AUTO_SNAPSHOT_INTERVAL_MS, note: AUTO_SNAPSHOT_NOTE, author: authorOf(ctx) }).catch((error: unknown) =>
-      console.error("[trellis] automatic version failed", flowId, error),
-    );
+    await (async () => {
+      const secretDropped = await dropsUnversionedSecret(before.graph, graph, versionGraphs(db, flowId));
+      await snapshotBeforeEdit(db, flowId, before.graph, { minAgeMs: secretDropped ? 0 : AUTO_SNAPSHOT_INTERVAL_MS, note: AUTO_SNAPSHOT_NOTE, author: authorOf(ctx) });
+    })().catch((error: unknown) => console.error("[trellis] automatic version failed", flowId, error));
   }
-  return Response.json({ flow });
+  return Response.json({ flow: readableFlow(flow) });
 });
 
 /**

@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db";
+import { readableGraph } from "@/lib/server/flow-secrets";
 import { route } from "@/lib/server/request";
 import { parseVersionNumber, requireFlow, requireVersion, versionSummary } from "../load";
 
@@ -11,5 +12,5 @@ export const GET = route<Params>(async (_req, ctx, { flowId, version }) => {
   const db = await getDb();
   await requireFlow(db, ctx.workspaceId, flowId);
   const found = await requireVersion(db, flowId, number);
-  return Response.json({ version: { ...versionSummary(found, ctx.locale), graph: found.graph } });
+  return Response.json({ version: { ...versionSummary(found, ctx.locale), graph: readableGraph(found.graph) } });
 });

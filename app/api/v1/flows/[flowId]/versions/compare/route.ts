@@ -3,6 +3,7 @@ import type { Flow } from "@/lib/db/schema";
 import { diffFlows } from "@/lib/flow/diff";
 import { describeFlowDiff } from "@/lib/flow/diff-text";
 import type { FlowDocument } from "@/lib/flow/schema";
+import { readableGraph } from "@/lib/server/flow-secrets";
 import { route } from "@/lib/server/request";
 import { nodeRegistry } from "@/nodes";
 import { requireFlow, requireVersion } from "../load";
@@ -12,9 +13,10 @@ export const dynamic = "force-dynamic";
 type Params = { flowId: string };
 
 async function side(db: Db, flow: Flow, ref: string): Promise<{ ref: string; version: number | null; graph: FlowDocument }> {
-  if (ref === "current") return { ref, version: null, graph: flow.graph };
+  // Masked before comparing: a diff names a secret that changed, never its value.
+  if (ref === "current") return { ref, version: null, graph: readableGraph(flow.graph) };
   const found = await requireVersion(db, flow.id, Number(ref));
-  return { ref, version: found.version, graph: found.graph };
+  return { ref, version: found.version, graph: readableGraph(found.graph) };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { getDb } from "@/lib/db";
 import { getFlowById } from "@/lib/db/queries/flows";
 import { runSingleNode } from "@/lib/engine/run-node";
+import { readableGraph, resolveNodeSettings, versionGraphs } from "@/lib/server/flow-secrets";
 import { nodeForRun } from "@/lib/server/node-run-settings";
+import { replaceKnownSecrets } from "@/lib/security/redact";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { checkRunInput } from "@/lib/server/run-input";
 import { engineServices } from "@/lib/server/run-service";
@@ -31,15 +33,22 @@ export const POST = route<Params>(async (req, ctx, { flowId, nodeId }) => {
   if (!flow) throw notFound({ en: "Flow", zh: "该流程" });
   const saved = flow.graph.nodes.find((node) => node.id === nodeId);
   if (!saved) throw notFound({ en: "Node", zh: "该节点" });
-  // "run" runs the node as saved; other settings are an edit (a viewer may not choose them).
-  const node = nodeForRun(ctx.principal, saved, body.settings);
-  const result = await runSingleNode(node, body.inputs, {
+  // "run" runs the node as saved; other settings are an edit (a viewer may not choose them). The
+  // studio sends secrets back masked, so the comparison is with the masked form of the saved node.
+  const readable = readableGraph(flow.graph).nodes.find((node) => node.id === nodeId) ?? saved;
+  nodeForRun(ctx.principal, readable, body.settings);
+  // Secrets: stored ones are decrypted, masked ones name this flow's stored ones (never another flow's).
+  const { data, secrets } = await resolveNodeSettings(body.settings ?? saved.data, saved, flow.graph, { workspaceId: ctx.workspaceId, flowId }, versionGraphs(db, flowId));
+  const node = { ...saved, data };
+  const run = await runSingleNode(node, body.inputs, {
     registry: nodeRegistry,
     services: engineServices(db, ctx.workspaceId),
     input,
     locale: ctx.locale,
     signal: req.signal,
   });
+  // The caller sees what the node produced, without the flow's own secrets (they may be a viewer).
+  const result = replaceKnownSecrets(run, secrets);
   if ("error" in result) {
     const { code, message } = result.error;
     return Response.json({ error: { code, message }, durationMs: result.durationMs }, { status: requestErrors.has(code) ? 400 : 200 });

@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db";
 import { restoreFlowVersion } from "@/lib/db/queries/flows";
 import { beforeRestoreNote } from "@/lib/flow/version-notes";
+import { readableFlow } from "@/lib/server/flow-secrets";
 import { notFound, route } from "@/lib/server/request";
 import { authorOf, parseVersionNumber, requireFlow, versionSummary } from "../../load";
 
@@ -17,5 +18,5 @@ export const POST = route<Params>(async (_req, ctx, { flowId, version }) => {
   await requireFlow(db, ctx.workspaceId, flowId);
   const result = await restoreFlowVersion(db, ctx.workspaceId, flowId, number, { author: authorOf(ctx), beforeNote: beforeRestoreNote(number) });
   if (!result) throw notFound({ en: `Version ${number}`, zh: `版本 ${number}` });
-  return Response.json({ flow: result.flow, snapshot: versionSummary(result.snapshot, ctx.locale), restored: result.restored.version });
+  return Response.json({ flow: readableFlow(result.flow), snapshot: versionSummary(result.snapshot, ctx.locale), restored: result.restored.version });
 });
