@@ -25,6 +25,9 @@ export type FlowProblemCode =
   | "multiple-starts"
   | "no-answer"
   | "answer-unreachable"
+  | "knowledge-base-unset"
+  | "knowledge-base-missing"
+  | "provider-missing"
   | "internal";
 
 /**
@@ -41,6 +44,8 @@ export interface FlowProblem {
   port?: string;
   /** Every node of a cycle (the `cycle` problem), so the canvas can mark the whole loop. */
   nodeIds?: string[];
+  /** The id of the knowledge base or provider a reference problem is about. */
+  reference?: string;
   message: string;
 }
 

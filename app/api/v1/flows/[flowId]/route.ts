@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db";
 import { deleteFlowById, getFlowById, snapshotBeforeEdit, updateFlow } from "@/lib/db/queries/flows";
 import { sameFlow } from "@/lib/flow/diff";
 import { AUTO_SNAPSHOT_INTERVAL_MS, AUTO_SNAPSHOT_NOTE } from "@/lib/flow/version-notes";
-import { requireValidFlow } from "@/lib/server/flow-graph";
+import { flowReferenceProblems, requireValidFlow } from "@/lib/server/flow-graph";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { updateFlowSchema } from "../schema";
 import { authorOf } from "./versions/load";
@@ -31,7 +31,10 @@ export const PATCH = route<Params>(async (req, ctx, { flowId }) => {
       console.error("[trellis] automatic version failed", flowId, error),
     );
   }
-  return Response.json({ flow });
+  // Broken references (a deleted knowledge base, a retriever with none) do not refuse the save —
+  // they would block every unrelated edit — but are answered with it, as the checklist shows them.
+  const problems = await flowReferenceProblems(db, ctx.workspaceId, flow.graph, ctx.locale);
+  return Response.json({ flow, problems });
 });
 
 export const DELETE = route<Params>(async (_req, ctx, { flowId }) => {
