@@ -5,7 +5,8 @@ import { Background, Controls, MiniMap, ReactFlow, SelectionMode, useNodesInitia
 import { useShallow } from "zustand/react/shallow";
 import { checkConnection, fittingConnection } from "@/lib/canvas/connect";
 import { NOTE_TYPE, type CanvasEdge, type CanvasNode } from "@/lib/canvas/types";
-import { CompactContext, LiteEdges, zoomedOut } from "./lite-edges";
+import { compactZoomStep, fitViewOptions, flowNodeCount } from "@/lib/canvas/viewport";
+import { COMPACT_BELOW_ZOOM, CompactContext, LiteEdges, zoomedOut } from "./lite-edges";
 import { canvasNodeTypes } from "./node-types";
 import { PALETTE_MIME } from "./palette";
 import { useCanvas, useCanvasAbilities, useCanvasStore } from "./store-context";
@@ -13,7 +14,6 @@ import { useShortcuts } from "./use-shortcuts";
 
 const SNAP: [number, number] = [16, 16];
 const PRO = { hideAttribution: true };
-const FIT = { padding: 0.15, maxZoom: 1.1 };
 const MULTI_SELECT_KEYS = ["Meta", "Control"];
 /** Above this many nodes only what is on screen is rendered. */
 const VISIBLE_ONLY_OVER = 120;
@@ -64,6 +64,7 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
   const [fitted, setFitted] = useState(false);
   const onFitted = useCallback(() => setFitted(true), []);
   const compact = useStore(zoomedOut);
+  const zoomStep = useStore((s) => compactZoomStep(s.transform[2], COMPACT_BELOW_ZOOM));
 
   const isValidConnection = useCallback(
     (connection: Connection | Edge) => {
@@ -121,7 +122,8 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
   const showMiniMap = nodes.length <= MINIMAP_MAX_NODES;
 
   return (
-    <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    // --zoom sizes the simplified drawing's titles so they stay readable on screen (globals.css).
+    <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} style={{ "--zoom": zoomStep } as React.CSSProperties}>
       <CompactContext value={compact}>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={nodes}
@@ -176,7 +178,7 @@ function FitOnce({ onFitted }: { onFitted: () => void }) {
     if (!initialized || done.current) return;
     done.current = true;
     requestAnimationFrame(() => {
-      void flow.fitView(FIT);
+      void flow.fitView(fitViewOptions(flowNodeCount(flow.getNodes() as CanvasNode[])));
       onFitted();
     });
   }, [initialized, flow, onFitted]);

@@ -5,6 +5,7 @@ import { useReactFlow } from "@xyflow/react";
 import { useLocale, useTranslations } from "next-intl";
 import { toDocument } from "@/lib/canvas/convert";
 import { layoutPositions } from "@/lib/canvas/layout";
+import { fitViewOptions, flowNodeCount } from "@/lib/canvas/viewport";
 import { flowDocumentSchema } from "@/lib/flow/schema";
 import { validateFlow } from "@/lib/flow/validate";
 import { isLocale } from "@/lib/i18n/locale";
@@ -65,7 +66,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
     try {
       const { nodes, edges } = store.getState();
       store.getState().setPositions(await layoutPositions(nodes, edges));
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 300 }));
+      requestAnimationFrame(() => void flow.fitView(fitViewOptions(flowNodeCount(store.getState().nodes), { duration: 300 })));
     } catch (error) {
       onMessage({ kind: "error", text: t("layoutFailed", { message: (error as Error).message }) });
     } finally {
@@ -91,7 +92,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
     store.getState().replaceDocument(doc.data);
     const check = validateFlow(doc.data, nodeRegistry, locale);
     onMessage(check.ok ? { kind: "ok", text: t("imported") } : { kind: "error", text: t("importedWithProblems", { count: check.problems.length }), details: check.problems.map((p) => p.message) });
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.2 }));
+    requestAnimationFrame(() => void flow.fitView(fitViewOptions(flowNodeCount(store.getState().nodes))));
   }
 
   return (
@@ -116,7 +117,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
           {t("autoLayout")}
         </button>
       ) : null}
-      <button type="button" onClick={() => void flow.fitView({ padding: 0.2, duration: 300 })}>
+      <button type="button" onClick={() => void flow.fitView(fitViewOptions(flowNodeCount(store.getState().nodes), { duration: 300 }))} data-testid="fit-view">
         {t("fitView")}
       </button>
       {abilities.import ? (
