@@ -52,6 +52,38 @@ function shown(meta: Record<string, unknown>, values: Record<string, unknown>): 
   return Object.entries(when).every(([key, expected]) => (Array.isArray(expected) ? expected.includes(values[key]) : values[key] === expected));
 }
 
+/**
+ * Whether a top-level setting of a node type points at a knowledge base or a model provider.
+ * @example referenceKind(nodeRegistry.llm.config, "provider") // "provider"
+ */
+export function referenceKind(config: z.ZodType, field: string): "knowledge-base" | "provider" | null {
+  const schema = shapeOf(config)[field];
+  if (!schema) return null;
+  const widget = metaOf(schema).widget;
+  if (widget === "knowledge-bases" || widget === "knowledge-base" || field === "knowledgeBaseIds" || field === "knowledgeBaseId") return "knowledge-base";
+  if (widget === "provider" || field === "provider") return "provider";
+  return null;
+}
+
+/**
+ * A knowledge base or provider id as a person knows it: its name, or — when it is gone — what it was.
+ * @example referenceName("knowledge-base", "kb1", catalog, "zh") // "员工手册"
+ */
+export function referenceName(kind: "knowledge-base" | "provider", id: string, catalog: ReferenceCatalog, locale: Locale): string {
+  if (kind === "provider" && (id === "default" || id === "")) return referenceWords.defaultProvider[locale];
+  const known = kind === "knowledge-base" ? catalog.knowledgeBases : catalog.providers;
+  const name = known?.get(id);
+  if (name) return name;
+  if (!known) return id;
+  return formatMessage(kind === "knowledge-base" ? referenceWords.deletedKnowledgeBase : referenceWords.deletedProvider, locale, { id: short(id) });
+}
+
+const referenceWords = {
+  defaultProvider: { en: "the default provider", zh: "默认模型服务" },
+  deletedKnowledgeBase: { en: "a deleted knowledge base ({id})", zh: "已删除的知识库（{id}）" },
+  deletedProvider: { en: "a removed provider ({id})", zh: "已删除的模型服务（{id}）" },
+} satisfies Record<string, Localized>;
+
 const short = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
 
 /**
@@ -69,11 +101,10 @@ export function checkReferences(analysis: Pick<FlowAnalysis, "nodes">, catalog: 
     if (!configValid || typeof config !== "object" || config === null) continue;
     const values = config as Record<string, unknown>;
     for (const [field, schema] of Object.entries(shapeOf(def.config))) {
-      const meta = metaOf(schema);
-      const widget = meta.widget;
-      if (!shown(meta, values)) continue;
+      if (!shown(metaOf(schema), values)) continue;
+      const kind = referenceKind(def.config, field);
       const value = values[field];
-      if (widget === "knowledge-bases" || widget === "knowledge-base" || field === "knowledgeBaseIds" || field === "knowledgeBaseId") {
+      if (kind === "knowledge-base") {
         const ids = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string" && v !== "");
         if (ids.length === 0) {
           problems.push({ code: "knowledge-base-unset", nodeId: node.id, field, message: formatMessage(referenceMessages.noKnowledgeBase, locale, { node: name }) });
@@ -85,7 +116,7 @@ export function checkReferences(analysis: Pick<FlowAnalysis, "nodes">, catalog: 
           if (known.has(id)) continue;
           problems.push({ code: "knowledge-base-missing", nodeId: node.id, field, reference: id, message: formatMessage(referenceMessages.knowledgeBaseMissing, locale, { node: name, id: short(id) }) });
         }
-      } else if (widget === "provider" || field === "provider") {
+      } else if (kind === "provider") {
         const known = catalog.providers;
         if (!known || typeof value !== "string" || value === "" || value === "default" || known.has(value)) continue;
         problems.push({ code: "provider-missing", nodeId: node.id, field, reference: value, message: formatMessage(referenceMessages.providerMissing, locale, { node: name, id: value }) });
