@@ -29,11 +29,11 @@ export function requireValidFlow(graph: unknown, locale: Locale): FlowDocument {
 }
 
 /** The workspace's knowledge bases and providers (stored and built-in), by id → name. */
-export async function referenceCatalog(db: Db, workspaceId: string): Promise<Required<ReferenceCatalog>> {
+export async function referenceCatalog(db: Db, workspaceId: string, locale?: Locale): Promise<Required<ReferenceCatalog>> {
   const [bases, stored] = await Promise.all([listKnowledgeBases(db, workspaceId), listProvidersByWorkspaceId(db, workspaceId)]);
   return {
     knowledgeBases: new Map(bases.map((kb) => [kb.id, kb.name])),
-    providers: new Map([...builtinProviders(), ...stored].map((p) => [p.id, p.name])),
+    providers: new Map([...builtinProviders(locale), ...stored].map((p) => [p.id, p.name])),
   };
 }
 

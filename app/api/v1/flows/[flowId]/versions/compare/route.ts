@@ -30,6 +30,6 @@ export const GET = route<Params>(async (req, ctx, { flowId }) => {
   const from = await side(db, flow, query.from);
   const to = await side(db, flow, query.to);
   const diff = diffFlows(from.graph, to.graph, { registry: nodeRegistry });
-  const lines = describeFlowDiff(diff, { from: from.graph, to: to.graph }, nodeRegistry, ctx.locale, await referenceCatalog(db, ctx.workspaceId));
+  const lines = describeFlowDiff(diff, { from: from.graph, to: to.graph }, nodeRegistry, ctx.locale, await referenceCatalog(db, ctx.workspaceId, ctx.locale));
   return Response.json({ from, to, diff, lines });
 });
