@@ -126,7 +126,7 @@ export const kindNames: Record<PortKind, Localized> = {
   boolean: { en: "a yes/no value", zh: "是/否值" },
   json: { en: "structured data (JSON)", zh: "结构化数据（JSON）" },
   messages: { en: "chat messages", zh: "对话消息" },
-  documents: { en: "document passages", zh: "文档片段" },
+  documents: { en: "document passages", zh: "文档分段" },
   any: { en: "any value", zh: "任意数据" },
 };
 

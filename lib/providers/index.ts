@@ -40,7 +40,7 @@ export const builtinProviderNames: Record<string, Localized> = {
 };
 
 function unknownKind(config: ProviderConfig): never {
-  throw new AppError("provider:config", { en: `Unknown provider kind "${String(config.kind)}".`, zh: `未知的提供方类型“${String(config.kind)}”。` }, 400);
+  throw new AppError("provider:config", { en: `Unknown provider kind "${String(config.kind)}".`, zh: `未知的模型服务类型“${String(config.kind)}”。` }, 400);
 }
 
 /**

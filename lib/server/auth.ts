@@ -103,7 +103,7 @@ const permissionNames: Record<Permission, { en: string; zh: string }> = {
   read: { en: "view this workspace", zh: "查看此工作区" },
   run: { en: "run flows", zh: "运行流程" },
   edit: { en: "make changes", zh: "修改内容" },
-  admin: { en: "manage providers, members and keys", zh: "管理模型供应商、成员和密钥" },
+  admin: { en: "manage providers, members and keys", zh: "管理模型服务、成员和密钥" },
 };
 
 export function requirePermission(principal: Principal, permission: Permission): void {
