@@ -39,7 +39,7 @@ describe("auto-layout of the templates", () => {
     // Handles drawn the way the canvas draws them: one port row of 24 px each below a 40 px title.
     const handles: HandleOffsets = {};
     for (const node of nodes) {
-      const ports = nodePorts(node.type ?? "", (node.data as { config?: unknown }).config);
+      const ports = nodePorts(node.type ?? "", (node.data as { config?: Record<string, unknown> }).config ?? {});
       const rows = (names: string[]) => Object.fromEntries(names.map((name, i) => [name, 52 + 24 * i]));
       handles[node.id] = { inputs: rows(Object.keys(ports.inputs)), outputs: rows(Object.keys(ports.outputs)) };
     }
