@@ -1,10 +1,10 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import type { FlowDocument } from "@/lib/flow/schema";
-import { CanvasPage, createFlowViaApi, createKnowledgeBaseViaApi } from "./pages/canvas";
+import { CanvasPage, createKnowledgeBaseViaApi } from "./pages/canvas";
 import { KnowledgePage, screenshot } from "./pages/knowledge";
 import { VersionsPage } from "./pages/versions";
 import { authFetch } from "./support/auth";
