@@ -2,14 +2,13 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import { listKnowledgeBases } from "@/lib/db/queries/knowledge-bases";
 import { listFlowGraphsByWorkspaceId } from "@/lib/db/queries/flows";
-import { listProvidersByWorkspaceId } from "@/lib/db/queries/providers";
 import { AppError } from "@/lib/errors";
 import { checkReferences, type ReferenceCatalog } from "@/lib/flow/references";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { analyzeFlow, validateFlow, type FlowProblem } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
 import { nodeRegistry } from "@/nodes";
-import { builtinProviders } from "./providers";
+import { providerNames } from "./providers";
 
 /**
  * Validates a flow document before it is stored. An invalid flow is refused (400) with every
@@ -30,11 +29,8 @@ export function requireValidFlow(graph: unknown, locale: Locale): FlowDocument {
 
 /** The workspace's knowledge bases and providers (stored and built-in), by id → name. */
 export async function referenceCatalog(db: Db, workspaceId: string, locale?: Locale): Promise<Required<ReferenceCatalog>> {
-  const [bases, stored] = await Promise.all([listKnowledgeBases(db, workspaceId), listProvidersByWorkspaceId(db, workspaceId)]);
-  return {
-    knowledgeBases: new Map(bases.map((kb) => [kb.id, kb.name])),
-    providers: new Map([...builtinProviders(locale), ...stored].map((p) => [p.id, p.name])),
-  };
+  const [bases, providers] = await Promise.all([listKnowledgeBases(db, workspaceId), providerNames(db, workspaceId, locale)]);
+  return { knowledgeBases: new Map(bases.map((kb) => [kb.id, kb.name])), providers };
 }
 
 /**

@@ -54,6 +54,15 @@ export async function resolveProvider(db: Db, workspaceId: string, id: string): 
   return config;
 }
 
+/**
+ * Every provider of the workspace by id → the name people know it by (built-in ones in `locale`).
+ * @example (await providerNames(db, "local", "zh")).get("ollama-local") // "Ollama（本机）"
+ */
+export async function providerNames(db: Db, workspaceId: string, locale?: Locale): Promise<Map<string, string>> {
+  const stored = await listProvidersByWorkspaceId(db, workspaceId);
+  return new Map([...builtinProviders(locale), ...stored].map((p) => [p.id, p.name]));
+}
+
 export async function providerStatus(db: Db, workspaceId: string, locale?: Locale): Promise<ProviderStatus> {
   const reachable = await ollamaReachable();
   const found = await resolveProvider(db, workspaceId, "default");

@@ -16,11 +16,14 @@ const FIXTURE = "/work/shared/fixtures/docs/zh/statistics-law-2024-09-13.md";
 /** Names that are the same in every language. */
 const ALLOWED = [
   "Trellis", "Ollama", "Qwen", "Hugging Face", "OpenAI", "vLLM", "LM Studio", "Jina", "TEI", "TGI", "Text Embeddings Inference", "Inference Providers", "Inference Endpoints?",
+  "English", "Ctrl", "Cmd", "Shift", "Enter", "Delete", "Esc", "JavaScript",
   "API", "URL", "JSON", "JSONL", "CSV", "PDF", "DOCX", "Markdown", "HTML", "TXT", "SSE", "HTTPS?", "GET", "POST", "PATCH", "DELETE", "Bearer", "Top-K", "BM25", "RRF", "ID", "Cookie", "token", "IPv[46]", "LLM",
   // model and provider ids as configured
-  "qwen2\\.5(:\\w+)?", "shaw/dmeta-embedding-zh", "offline-hash-embedder", "extractive-answerer", "BAAI/[\\w.-]+", "Qwen/[\\w.-]+", "nomic-embed-text", "hf_…", "sk-…", "trl_\\w*…?",
+  "qwen2\\.5(:\\w+)?", "shaw/dmeta-embedding-zh", "offline-[\\w-]+", "BAAI/[\\w.-]+", "Qwen/[\\w.-]+", "nomic-embed-text", "hf_…", "sk-…", "trl_\\w*…?",
   // addresses and samples
-  "https?://\\S+", "[\\w.+-]+@[\\w.-]+", "user\\.age", "\\{\\{[^}]*\\}\\}",
+  "https?://\\S+", "[\\w.+-]+@[\\w.-]+", "user\\.age", "\\{\\{[^}]*\\}\\}", '"stream": false', "(?:/[\\w<>\\u4e00-\\u9fff.-]+)+",
+  // the code node's one-line example of what to write
+  "function main\\(inputs\\)", "return \\{[^}]*\\}", "inputs\\.[\\w.]+",
 ];
 const allowed = new RegExp(`(?<![\\w])(${ALLOWED.join("|")})(?![\\w])`, "gi");
 
@@ -34,7 +37,8 @@ afterAll(async () => {
 /** Everything a person reads on the page, code samples left out. */
 function visibleText(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const skip = (el: Element | null) => !!el?.closest("pre, code, script, style, noscript, textarea, .react-flow__attribution, [data-user-data]");
+    // Code samples, and what the model answered or a node produced (the chat and the trace show data).
+    const skip = (el: Element | null) => !!el?.closest("pre, code, script, style, noscript, textarea, .bubble.assistant, [data-testid=trace-step] dd, [data-testid=trace-step] pre");
     const out: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -67,7 +71,9 @@ function english(texts: string[], userData: string[]): string[] {
 
 async function api<T>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, ...rest } = init;
-  const res = await authFetch(`${studio.app.url}${url}`, { ...rest, headers: json !== undefined ? { "Content-Type": "application/json" } : undefined, body: json !== undefined ? JSON.stringify(json) : rest.body });
+  // Created in Chinese, as a Chinese browser would (templates are written in the caller's language).
+  const headers = { "Accept-Language": "zh-CN", ...(json !== undefined ? { "Content-Type": "application/json" } : {}) };
+  const res = await authFetch(`${studio.app.url}${url}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
   return (await res.json()) as T;
 }
 
@@ -85,7 +91,9 @@ describe("every studio page in Chinese", () => {
     await api("/api/v1/api-keys", { method: "POST", json: { name: "集成测试", role: "viewer" } });
     const invite = await api<{ url: string }>("/api/v1/invites", { method: "POST", json: { role: "editor" } });
     // What the person typed or uploaded, and the ids the pages show for reference.
-    const userData = ["统计法规", "法规问答", "第一版", "集成测试", "statistics-law-2024-09-13.md", "owner@trellis.test", kb.id, flow.id];
+    // "owner" is the owner's display name (from TRELLIS_ADMIN_EMAIL).
+    // "context" and "question" are the template's {{variables}}, shown as the prompt's input names.
+    const userData = ["context", "question", "统计法规", "法规问答", "第一版", "集成测试", "statistics-law-2024-09-13.md", "owner@trellis.test", "owner", kb.id, flow.id];
 
     const context = await newContext(studio.browser, "zh-CN");
     contexts.push(context);

@@ -229,7 +229,7 @@ describe("a readable canvas", () => {
     const zoom = await zoomOf(page);
     expect(zoom).toBeGreaterThanOrEqual(0.75 - 1e-6);
     // The port labels, as large as they are drawn on screen.
-    const portPx = await page.locator(".cnode-body").first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const portPx = await page.locator(".cport").first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(portPx * zoom).toBeGreaterThanOrEqual(9);
     const titlePx = await page.locator(".cnode-title").first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(titlePx * zoom).toBeGreaterThanOrEqual(10);
@@ -250,9 +250,9 @@ describe("a readable canvas", () => {
     await page.waitForLoadState("networkidle");
     const pane = (await canvas.pane().boundingBox())!;
     await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
-    for (let i = 0; i < 12 && (await zoomOf(page)) > 0.3; i++) {
-      await page.mouse.wheel(0, 300);
-      await page.waitForTimeout(120);
+    for (let i = 0; i < 30 && (await zoomOf(page)) > 0.4; i++) {
+      await page.mouse.wheel(0, 80);
+      await page.waitForTimeout(100);
     }
     const zoom = await zoomOf(page);
     expect(zoom).toBeLessThan(0.5);
@@ -273,9 +273,8 @@ describe("names, not ids", () => {
     expect(saved.status).toBe(201);
     const graph = structuredClone(flow.graph);
     for (const node of graph.nodes) if (node.type === "retriever") node.data = { ...node.data, knowledgeBaseIds: [b.id] };
-    // And one connection more: the retriever's context text into the prompt's message too is not
-    // allowed (one edge per input), so drop the prompt's context edge instead.
-    graph.edges = graph.edges.filter((e) => !(e.source.includes("retriever") && e.targetHandle === "context"));
+    // And one connection less: the chat history no longer reaches the LLM.
+    graph.edges = graph.edges.filter((e) => e.targetHandle !== "history");
     expect((await api(`/api/v1/flows/${flow.id}`, { method: "PATCH", json: { graph, expectedRevision: flow.revision } })).status).toBe(200);
 
     const page = await zhPage();
@@ -284,7 +283,7 @@ describe("names, not ids", () => {
     await versions.compare(saved.body.version.version, "current");
     const lines = (await versions.diffLines().allTextContents()).join("\n");
     expect(lines).toContain("“员工手册” → “报销制度”");
-    expect(lines).toMatch(/删除连线：知识检索（[^）]+） → /);
+    expect(lines).toMatch(/删除连线：开始（[^）]+） → 大模型（[^）]+）/);
     expect(lines).not.toContain(a.id.slice(0, 8));
     expect(lines).not.toContain(b.id.slice(0, 8));
     expect(lines).not.toMatch(/\.\w+ →|→ [^\n]*\.\w+$/m);
@@ -338,7 +337,7 @@ describe("Traditional and Simplified Chinese", () => {
     await page.waitForLoadState("networkidle");
     await page.getByTestId("kb-query-mode").selectOption("vector");
     const top = async (question: string) => {
-      await knowledge.query(question);
+      await Promise.all([page.waitForResponse((r) => r.url().includes(`/knowledge-bases/${kb.id}/retrieve`)), knowledge.query(question)]);
       await page.waitForTimeout(300);
       return knowledge.hits().first().textContent();
     };
