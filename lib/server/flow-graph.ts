@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db";
-import { listKnowledgeBases } from "@/lib/db/queries/knowledge-bases";
+import { getKnowledgeBasesByIds, listKnowledgeBases } from "@/lib/db/queries/knowledge-bases";
 import { listFlowGraphsByWorkspaceId } from "@/lib/db/queries/flows";
 import { AppError } from "@/lib/errors";
 import { checkReferences, type ReferenceCatalog } from "@/lib/flow/references";
@@ -41,7 +41,16 @@ export async function referenceCatalog(db: Db, workspaceId: string, locale?: Loc
  */
 export async function flowReferenceProblems(db: Db, workspaceId: string, graph: unknown, locale: Locale): Promise<FlowProblem[]> {
   const analysis = analyzeFlow(graph, nodeRegistry, locale);
-  return checkReferences(analysis, await referenceCatalog(db, workspaceId), locale);
+  // Only what the flow names is looked up (this runs before every run): against empty
+  // catalogues every reference is reported with its id, which says what to fetch.
+  const named = checkReferences(analysis, { knowledgeBases: new Map(), providers: new Map() }, locale);
+  const ids = (code: FlowProblem["code"]) => [...new Set(named.filter((p) => p.code === code && p.reference).map((p) => p.reference as string))];
+  const [kbIds, providerIds] = [ids("knowledge-base-missing"), ids("provider-missing")];
+  const [bases, providers] = await Promise.all([
+    kbIds.length ? getKnowledgeBasesByIds(db, workspaceId, kbIds) : [],
+    providerIds.length ? providerNames(db, workspaceId, locale) : new Map<string, string>(),
+  ]);
+  return checkReferences(analysis, { knowledgeBases: new Map(bases.map((kb) => [kb.id, kb.name])), providers }, locale);
 }
 
 /**
