@@ -33,7 +33,10 @@ const ruleSchema = z.object({
     .string()
     .max(200)
     .default("")
-    .meta({ label: { en: "Field", zh: "字段" }, help: { en: "Dot path into JSON input, e.g. user.age; empty compares the whole input", zh: "JSON 输入中的点路径，如 user.age；留空则比较整个输入" } }),
+    .meta({ label: { en: "Field", zh: "字段" }, help: {
+        en: "Which part of the input to compare. Leave empty when the input is text; when it is structured data (JSON), name the field, e.g. user.age (the age inside user)",
+        zh: "要比较输入中的哪一项。输入是普通文本时留空；输入是结构化数据（JSON）时填写字段名，如 user.age（user 里的 age）",
+      }, }),
   operator: z.enum(operators).default("equals").meta({ label: { en: "Operator", zh: "运算符" }, options: operatorLabels }),
   value: z.string().max(10_000).default("").meta({ label: { en: "Value", zh: "比较值" } }),
 });
@@ -100,7 +103,7 @@ const config = z
       .min(1)
       .max(20)
       .default([{ id: "if", match: "all", rules: [{ path: "", operator: "not-empty", value: "" }] }])
-      .meta({ label: { en: "Branches", zh: "分支" }, help: { en: "Checked in order; the first that matches is taken, otherwise else", zh: "按顺序检查，取第一个满足的分支，否则走 else" } }),
+      .meta({ label: { en: "Branches", zh: "分支" }, help: { en: "Checked in order; the first that matches is taken, otherwise “else”", zh: "按顺序检查，取第一个满足的分支；都不满足时走“否则”" } }),
   })
   .superRefine((value, issue) => {
     const seen = new Set<string>();

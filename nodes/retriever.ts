@@ -10,13 +10,13 @@ const config = z.object({
     .max(20)
     .default([])
     .meta({ label: { en: "Knowledge bases", zh: "知识库" }, widget: "knowledge-bases", help: { en: "Searched together in one query", zh: "在一次查询中同时检索" } }),
-  topK: z.number().int().min(1).max(50).default(5).meta({ label: { en: "Chunks to return (top-k)", zh: "返回片段数（Top-K）" } }),
+  topK: z.number().int().min(1).max(50).default(5).meta({ label: { en: "Chunks to return (top-k)", zh: "返回分段数（Top-K）" } }),
   scoreThreshold: z
     .number()
     .min(0)
     .max(1)
     .default(0)
-    .meta({ label: { en: "Minimum score (0–1)", zh: "最低相关度（0–1）" }, help: { en: "Chunks scoring lower are left out; 0 keeps all", zh: "低于该分数的片段将被忽略；0 表示全部保留" } }),
+    .meta({ label: { en: "Minimum score (0–1)", zh: "最低相关度（0–1）" }, help: { en: "Chunks scoring lower are left out; 0 keeps all", zh: "低于该分数的分段将被忽略；0 表示全部保留" } }),
   mode: z
     .enum(["hybrid", "vector", "keyword"])
     .default("hybrid")

@@ -1,3 +1,4 @@
+import { isReferenceProblem } from "@/lib/flow/references";
 import type { FlowProblem } from "@/lib/flow/validate";
 
 /** Problem messages by setting path ("branches.0.rules.0.value"), for showing at the field. */
@@ -10,6 +11,6 @@ export type FieldErrors = Record<string, string[]>;
  */
 export function fieldErrors(problems: readonly FlowProblem[]): FieldErrors {
   const out: FieldErrors = {};
-  for (const problem of problems) (out[problem.code === "invalid-setting" ? (problem.field ?? "") : ""] ??= []).push(problem.message);
+  for (const problem of problems) (out[problem.code === "invalid-setting" || isReferenceProblem(problem) ? (problem.field ?? "") : ""] ??= []).push(problem.message);
   return out;
 }

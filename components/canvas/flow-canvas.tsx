@@ -1,11 +1,15 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
 import { Background, Controls, MiniMap, ReactFlow, SelectionMode, useNodesInitialized, useReactFlow, useStore, useStoreApi, type Connection, type Edge, type OnConnectEnd } from "@xyflow/react";
 import { useShallow } from "zustand/react/shallow";
+import { getNodeDef } from "@/nodes";
 import { checkConnection, fittingConnection } from "@/lib/canvas/connect";
-import { NOTE_TYPE, type CanvasEdge, type CanvasNode } from "@/lib/canvas/types";
-import { CompactContext, LiteEdges, zoomedOut } from "./lite-edges";
+import { NOTE_TYPE, isNote, type CanvasEdge, type CanvasNode } from "@/lib/canvas/types";
+import { compactZoomStep, fitViewOptions, flowNodeCount } from "@/lib/canvas/viewport";
+import { COMPACT_BELOW_ZOOM, CompactContext, LiteEdges, zoomedOut } from "./lite-edges";
+import { useFlowAriaLabels } from "./aria-labels";
 import { canvasNodeTypes } from "./node-types";
 import { PALETTE_MIME } from "./palette";
 import { useCanvas, useCanvasAbilities, useCanvasStore } from "./store-context";
@@ -13,7 +17,6 @@ import { useShortcuts } from "./use-shortcuts";
 
 const SNAP: [number, number] = [16, 16];
 const PRO = { hideAttribution: true };
-const FIT = { padding: 0.15, maxZoom: 1.1 };
 const MULTI_SELECT_KEYS = ["Meta", "Control"];
 /** Above this many nodes only what is on screen is rendered. */
 const VISIBLE_ONLY_OVER = 120;
@@ -64,6 +67,9 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
   const [fitted, setFitted] = useState(false);
   const onFitted = useCallback(() => setFitted(true), []);
   const compact = useStore(zoomedOut);
+  const ariaLabels = useFlowAriaLabels();
+  const named = useNamedEdges(edges);
+  const zoomStep = useStore((s) => compactZoomStep(s.transform[2], COMPACT_BELOW_ZOOM));
 
   const isValidConnection = useCallback(
     (connection: Connection | Edge) => {
@@ -121,11 +127,12 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
   const showMiniMap = nodes.length <= MINIMAP_MAX_NODES;
 
   return (
-    <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    // --zoom sizes the simplified drawing's titles so they stay readable on screen (globals.css).
+    <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} style={{ "--zoom": zoomStep } as React.CSSProperties}>
       <CompactContext value={compact}>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={nodes}
-          edges={compact ? NO_EDGES : edges}
+          edges={compact ? NO_EDGES : named}
           nodeTypes={canvasNodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
@@ -150,6 +157,7 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
           minZoom={0.05}
           onlyRenderVisibleElements={big}
           proOptions={PRO}
+          ariaLabelConfig={ariaLabels}
         >
           <Background gap={16} size={1} />
           {showMiniMap ? <MiniMap pannable zoomable nodeColor={miniMapColor} /> : null}
@@ -161,6 +169,21 @@ export function FlowCanvas({ onNodeOpened }: { onNodeOpened?: (id: string) => vo
       </CompactContext>
     </div>
   );
+}
+
+/**
+ * The edges with a screen-reader label naming their ends as the canvas shows them ("从“知识检索”到
+ * “大模型”的连线"), instead of React Flow's "Edge from retriever to llm". Recomputed only when the
+ * edges or a node's name change — never on a drag frame.
+ */
+function useNamedEdges(edges: CanvasEdge[]): CanvasEdge[] {
+  const t = useTranslations("roughEdges.flowAria");
+  const locale = useLocale() === "zh" ? "zh" : "en";
+  const names = useCanvas((s) => s.nodes.map((n) => `${n.id}\u0000${isNote(n) ? "" : n.data.label || getNodeDef(n.type ?? "")?.ui.label[locale] || n.type}`).join("\u0001"));
+  return useMemo(() => {
+    const byId = new Map(names.split("\u0001").map((pair) => pair.split("\u0000") as [string, string]));
+    return edges.map((e) => ({ ...e, ariaLabel: t("edgeLabel", { from: byId.get(e.source) ?? e.source, to: byId.get(e.target) ?? e.target }) }));
+  }, [edges, names, t]);
 }
 
 /**
@@ -176,7 +199,7 @@ function FitOnce({ onFitted }: { onFitted: () => void }) {
     if (!initialized || done.current) return;
     done.current = true;
     requestAnimationFrame(() => {
-      void flow.fitView(FIT);
+      void flow.fitView(fitViewOptions(flowNodeCount(flow.getNodes() as CanvasNode[])));
       onFitted();
     });
   }, [initialized, flow, onFitted]);

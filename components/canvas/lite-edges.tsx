@@ -5,7 +5,7 @@ import { getBezierPath, Position, useStoreApi, ViewportPortal, type InternalNode
 import type { CanvasEdge, CanvasNode } from "@/lib/canvas/types";
 
 /** Below this zoom port names are unreadable: nodes draw a title bar and bare handles, edges are drawn by `LiteEdges`. */
-const COMPACT_BELOW_ZOOM = 0.5;
+export const COMPACT_BELOW_ZOOM = 0.5;
 export const zoomedOut = (s: ReactFlowState) => s.transform[2] < COMPACT_BELOW_ZOOM;
 /**
  * Whether the canvas is zoomed out past `COMPACT_BELOW_ZOOM`. One subscription in the canvas

@@ -3,6 +3,7 @@
 import { useMemo, useState } from "react";
 import { useReactFlow } from "@xyflow/react";
 import { useLocale, useTranslations } from "next-intl";
+import { freeSpot } from "@/lib/canvas/free-spot";
 import { NOTE_TYPE } from "@/lib/canvas/types";
 import { isLocale } from "@/lib/i18n/locale";
 import { nodeRegistry, nodeTypes } from "@/nodes";
@@ -16,7 +17,7 @@ const categoryOrder: NodeCategory[] = ["io", "rag", "ai", "text", "logic", "tool
 
 /**
  * Node types by category, with a search over labels and descriptions in both languages. Drag an
- * item onto the canvas, or click it to add it in the middle of the view.
+ * item onto the canvas, or click it to add it in the middle of the view, or the nearest free place to it.
  */
 export function Palette() {
   const t = useTranslations("canvas");
@@ -39,8 +40,8 @@ export function Palette() {
   function addAtCentre(type: string) {
     const box = document.querySelector(".canvas-wrap")?.getBoundingClientRect();
     const centre = box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : { x: 400, y: 300 };
-    const jitter = (store.getState().nodes.length % 5) * 24;
-    const position = flow.screenToFlowPosition({ x: centre.x - 110 + jitter, y: centre.y - 50 + jitter });
+    const preferred = flow.screenToFlowPosition({ x: centre.x - 120, y: centre.y - 60 });
+    const position = freeSpot(store.getState().nodes, preferred);
     if (type === NOTE_TYPE) store.getState().addNote(position);
     else store.getState().addNode(type, position);
   }

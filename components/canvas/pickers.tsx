@@ -99,6 +99,7 @@ interface KnowledgeBase {
  */
 export function KnowledgeBasePicker({ value, multiple, onChange, ...common }: Common & { value: unknown; multiple: boolean; onChange: (v: unknown) => void }) {
   const t = useTranslations("settings");
+  const tr = useTranslations("roughEdges");
   const [bases, setBases] = useState<KnowledgeBase[] | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
@@ -130,6 +131,16 @@ export function KnowledgeBasePicker({ value, multiple, onChange, ...common }: Co
             {kb.name}
           </label>
         ))}
+        {bases
+          ? selected
+              .filter((id) => !bases.some((kb) => kb.id === id))
+              .map((id) => (
+                <label key={id} className="inline missing-reference" data-testid="kb-missing">
+                  <input type="checkbox" checked onChange={() => onChange(selected.filter((s) => s !== id))} />
+                  {tr("deletedKnowledgeBase", { id: id.slice(0, 8) })}
+                </label>
+              ))
+          : null}
         {bases?.length === 0 ? <p className="help">{t("noKnowledgeBases")}</p> : null}
       </div>
     );

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
+import { kindNames } from "@/lib/flow/messages";
 import { nodePorts } from "@/lib/canvas/ports";
 import type { PortMap } from "@/nodes/define";
 import { useCanvas } from "./store-context";
@@ -28,6 +29,7 @@ function parseSample(raw: string, kind: string): { ok: true; value: unknown } | 
  * duration or error shown, without running the whole flow.
  */
 export function RunNode({ flowId, nodeId, type, config }: { flowId: string; nodeId: string; type: string; config: Record<string, unknown> }) {
+  const locale = useLocale() === "zh" ? "zh" : "en";
   const t = useTranslations("settings");
   const inputs: PortMap = nodePorts(type, config).inputs;
   const recorded = useCanvas((s) => s.trace.find((step) => step.nodeId === nodeId)?.inputs);
@@ -75,7 +77,7 @@ export function RunNode({ flowId, nodeId, type, config }: { flowId: string; node
       {Object.entries(inputs).map(([port, spec]) => (
         <label key={port} className="field">
           <span>
-            {port} <span className="muted small">({spec.kind})</span>
+            {spec.label?.[locale] || port} <span className="muted small">{locale === "zh" ? `（${kindNames[spec.kind].zh}）` : `(${kindNames[spec.kind].en})`}</span>
           </span>
           <textarea className="code" rows={2} value={valueOf(port)} aria-invalid={bad.includes(port) || undefined} onChange={(e) => setDrafts({ ...drafts, [port]: e.target.value })} data-testid={`sample-${port}`} />
           {bad.includes(port) ? <span className="field-errors">{t("sampleNotJson")}</span> : null}

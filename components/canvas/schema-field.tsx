@@ -78,6 +78,8 @@ export function SchemaField({ field, value, path, ctx, onChange }: { field: Fiel
           min={field.min}
           max={field.max}
           step={field.step ?? "any"}
+          // An unset number runs with its default: show it, as a placeholder, so the field is never a blank.
+          placeholder={typeof field.defaultValue === "number" ? String(field.defaultValue) : undefined}
           value={typeof value === "number" ? value : ""}
           onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))}
         />
@@ -85,8 +87,8 @@ export function SchemaField({ field, value, path, ctx, onChange }: { field: Fiel
       break;
     case "select":
       control = (
-        <select {...common} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)}>
-          {value === undefined ? <option value="">—</option> : null}
+        <select {...common} value={typeof value === "string" ? value : typeof field.defaultValue === "string" ? field.defaultValue : ""} onChange={(e) => onChange(e.target.value)}>
+          {value === undefined && typeof field.defaultValue !== "string" ? <option value="">—</option> : null}
           {field.options?.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label[locale]}

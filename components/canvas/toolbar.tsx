@@ -4,7 +4,8 @@ import { useRef, useState } from "react";
 import { useReactFlow } from "@xyflow/react";
 import { useLocale, useTranslations } from "next-intl";
 import { toDocument } from "@/lib/canvas/convert";
-import { layoutPositions } from "@/lib/canvas/layout";
+import { layoutPositions, type HandleOffsets } from "@/lib/canvas/layout";
+import { fitViewOptions, flowNodeCount } from "@/lib/canvas/viewport";
 import { flowDocumentSchema } from "@/lib/flow/schema";
 import { validateFlow } from "@/lib/flow/validate";
 import { isLocale } from "@/lib/i18n/locale";
@@ -61,12 +62,24 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
     if (removed.length) onMessage({ kind: "ok", text: t("exportedWithoutSecrets", { count: removed.length }), details: removed });
   };
 
+  /** The drawn heights of each node's handles, so the layout keeps edges off nodes as they are drawn. */
+  function handleOffsets(ids: string[]): HandleOffsets {
+    const out: HandleOffsets = {};
+    for (const id of ids) {
+      const bounds = flow.getInternalNode(id)?.internals.handleBounds;
+      if (!bounds) continue;
+      const centre = (list: typeof bounds.source) => Object.fromEntries((list ?? []).filter((h) => h.id).map((h) => [h.id as string, h.y + h.height / 2]));
+      out[id] = { inputs: centre(bounds.target), outputs: centre(bounds.source) };
+    }
+    return out;
+  }
+
   async function autoLayout() {
     setLaying(true);
     try {
       const { nodes, edges } = store.getState();
-      store.getState().setPositions(await layoutPositions(nodes, edges));
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 300 }));
+      store.getState().setPositions(await layoutPositions(nodes, edges, handleOffsets(nodes.map((n) => n.id))));
+      requestAnimationFrame(() => void flow.fitView(fitViewOptions(flowNodeCount(store.getState().nodes), { duration: 300 })));
     } catch (error) {
       onMessage({ kind: "error", text: t("layoutFailed", { message: (error as Error).message }) });
     } finally {
@@ -92,7 +105,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
     store.getState().replaceDocument(doc.data);
     const check = validateFlow(doc.data, nodeRegistry, locale);
     onMessage(check.ok ? { kind: "ok", text: t("imported") } : { kind: "error", text: t("importedWithProblems", { count: check.problems.length }), details: check.problems.map((p) => p.message) });
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.2 }));
+    requestAnimationFrame(() => void flow.fitView(fitViewOptions(flowNodeCount(store.getState().nodes))));
   }
 
   return (
@@ -117,7 +130,7 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
           {t("autoLayout")}
         </button>
       ) : null}
-      <button type="button" onClick={() => void flow.fitView({ padding: 0.2, duration: 300 })}>
+      <button type="button" onClick={() => void flow.fitView(fitViewOptions(flowNodeCount(store.getState().nodes), { duration: 300 }))} data-testid="fit-view">
         {t("fitView")}
       </button>
       {abilities.import ? (

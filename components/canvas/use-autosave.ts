@@ -5,6 +5,7 @@ import { toDocument } from "@/lib/canvas/convert";
 import { validateFlow } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
 import { nodeRegistry } from "@/nodes";
+import { clearDrafts, readDraft, writeDraft } from "./local-draft";
 import { useCanvas, useCanvasStore } from "./store-context";
 
 const DEBOUNCE_MS = 800;
@@ -24,6 +25,12 @@ export interface Autosave {
   saveNow(): Promise<boolean>;
   /** After a conflict: load what the other tab saved, dropping local edits (download them first). */
   reloadFromServer(): Promise<void>;
+  /** Whether the canvas holds edits the server does not have. */
+  unsaved(): boolean;
+  /** When the page opened on a draft this browser kept (see local-draft.ts): when it was written. */
+  restoredDraftAt: number | null;
+  /** Drops the restored draft and goes back to what the server holds. */
+  discardDraft(): Promise<void>;
 }
 
 /**
@@ -44,6 +51,25 @@ export function useAutosave(flowId: string, initialRevision: number, locale: Loc
   const inflight = useRef<Promise<boolean> | null>(null);
   const conflict = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [restoredDraftAt, setRestoredDraftAt] = useState<number | null>(null);
+
+  // Edits that could not be saved when the page was left come back from this browser: put
+  // onto the canvas they were made on (same revision), which autosave then tries to save again.
+  useEffect(() => {
+    if (readOnly) return;
+    const draft = readDraft(flowId, initialRevision);
+    if (!draft) return;
+    store.getState().reset(draft.graph);
+    setRestoredDraftAt(draft.savedAt);
+  }, [flowId, initialRevision, readOnly, store]);
+
+  // While edits are unsaved, this browser keeps them, so leaving (even by the back button,
+  // which no page can veto) loses nothing.
+  useEffect(() => {
+    if (readOnly || changeCount === savedCount.current) return;
+    const { nodes, edges } = store.getState();
+    writeDraft(flowId, revisionRef.current, toDocument(nodes, edges));
+  }, [changeCount, flowId, readOnly, store]);
 
   const save = useCallback(async (): Promise<boolean> => {
     if (conflict.current) return false;
@@ -83,6 +109,7 @@ export function useAutosave(flowId: string, initialRevision: number, locale: Loc
         setRevision(body.flow.revision);
         savedCount.current = count;
         const current = store.getState().changeCount;
+        if (current === count) clearDrafts(flowId);
         setStatus(current === count ? { kind: "saved" } : { kind: "dirty" });
         return current === count;
       } catch (error) {
@@ -134,5 +161,13 @@ export function useAutosave(flowId: string, initialRevision: number, locale: Loc
     setStatus({ kind: "saved" });
   }, [flowId, store]);
 
-  return { status, revision, saveNow, reloadFromServer };
+  const unsaved = useCallback(() => !readOnly && !conflict.current && store.getState().changeCount !== savedCount.current, [readOnly, store]);
+
+  const discardDraft = useCallback(async () => {
+    clearDrafts(flowId);
+    setRestoredDraftAt(null);
+    await reloadFromServer();
+  }, [flowId, reloadFromServer]);
+
+  return { status, revision, saveNow, reloadFromServer, unsaved, restoredDraftAt, discardDraft };
 }

@@ -3,8 +3,10 @@
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, Handle, Position, ReactFlow, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { memo, useMemo } from "react";
+import { useTranslations } from "next-intl";
 import type { FlowDiff } from "@/lib/flow/diff";
 import type { FlowDocument, FlowNode } from "@/lib/flow/schema";
+import { useFlowAriaLabels } from "@/components/canvas/aria-labels";
 import { diffGraph, type DiffCanvasNode, type DiffStatus } from "./diff-graph";
 
 export type FlowDiffLabels = Record<DiffStatus | "moved", string>;
@@ -46,10 +48,14 @@ export function FlowDiffCanvas(props: {
   ariaLabel?: string;
 }) {
   const { from, to, diff, title, typeName, labels, ariaLabel } = props;
+  const ariaLabels = useFlowAriaLabels();
+  const t = useTranslations("roughEdges.flowAria");
   const graph = useMemo(() => {
     const built = diffGraph(from, to, diff, title, typeName);
-    return { nodes: built.nodes.map((node) => ({ ...node, data: { ...node.data, labels } })), edges: built.edges };
-  }, [from, to, diff, title, typeName, labels]);
+    const names = new Map(built.nodes.map((n) => [n.id, n.data.title]));
+    const edges = built.edges.map((e) => ({ ...e, ariaLabel: t("edgeLabel", { from: names.get(e.source) ?? e.source, to: names.get(e.target) ?? e.target }) }));
+    return { nodes: built.nodes.map((node) => ({ ...node, data: { ...node.data, labels } })), edges };
+  }, [from, to, diff, title, typeName, labels, t]);
   return (
     <div className="diff-canvas" data-testid="diff-canvas" aria-label={ariaLabel}>
       <ReactFlow
@@ -64,6 +70,7 @@ export function FlowDiffCanvas(props: {
         zoomOnScroll={false}
         proOptions={{ hideAttribution: true }}
         minZoom={0.2}
+        ariaLabelConfig={ariaLabels}
       >
         <Background gap={16} />
         <Controls showInteractive={false} />

@@ -2,7 +2,9 @@ import type { z } from "zod";
 import type { NodeRegistry } from "@/lib/engine/types";
 import type { Locale, Localized } from "@/lib/i18n/locale";
 import type { FlowDiff, SettingChange } from "./diff";
+import { portsOf } from "@/nodes/define";
 import { formatMessage } from "./messages";
+import { referenceKind, referenceName, type ReferenceCatalog } from "./references";
 import type { FlowDocument, FlowEdge, FlowNode } from "./schema";
 import { isSecretEnvelope } from "./secrets";
 
@@ -24,6 +26,7 @@ const words = {
   retyped: { en: "{node}: type {before} → {after}", zh: "{node}：类型 {before} → {after}" },
   moved: { en: "Moved on the canvas: {node}", zh: "在画布上移动：{node}" },
   connected: { en: "Connected: {from} → {to}", zh: "新增连线：{from} → {to}" },
+  end: { en: "{node} ({port})", zh: "{node}（{port}）" },
   disconnected: { en: "Disconnected: {from} → {to}", zh: "删除连线：{from} → {to}" },
   none: { en: "(none)", zh: "（无）" },
   empty: { en: "(empty)", zh: "（空）" },
@@ -90,7 +93,7 @@ function formatValue(value: unknown, locale: Locale): string {
  * `docs` are the two documents compared, for naming the ends of connections.
  * @example describeFlowDiff(diffFlows(v1, v2), { from: v1, to: v2 }, nodeRegistry, "zh") // [{ kind: "node-changed", nodeId: "llm", text: "大模型：温度 0.7 → 0.2" }]
  */
-export function describeFlowDiff(diff: FlowDiff, docs: { from: FlowDocument; to: FlowDocument }, registry: NodeRegistry, locale: Locale): DiffLine[] {
+export function describeFlowDiff(diff: FlowDiff, docs: { from: FlowDocument; to: FlowDocument }, registry: NodeRegistry, locale: Locale, catalog?: ReferenceCatalog): DiffLine[] {
   const defOf = (type: string) => (Object.hasOwn(registry, type) ? registry[type] : undefined);
   const name = (node: FlowNode | undefined, fallback: string) => node?.label || (node ? defOf(node.type)?.ui.label[locale] || node.type : fallback);
   const lines: DiffLine[] = [];
@@ -105,14 +108,27 @@ export function describeFlowDiff(diff: FlowDiff, docs: { from: FlowDocument; to:
       line(formatMessage(words.retyped, locale, { node: shown, before: typeName(change.before.type), after: typeName(change.after.type) }));
     }
     const schema = defOf(change.after.type)?.config;
-    for (const setting of change.settings) line(settingLine(shown, setting, schema, locale));
+    for (const setting of change.settings) line(settingLine(shown, setting, schema, locale, catalog));
   }
   const all = new Map<string, FlowNode>();
   for (const node of [...docs.from.nodes, ...docs.to.nodes]) all.set(node.id, node);
+  // "Knowledge retrieval (Context text)": the port's label as the canvas shows it, not its key.
   const end = (edge: FlowEdge, side: "source" | "target") => {
     const id = edge[side];
     const port = side === "source" ? edge.sourceHandle : edge.targetHandle;
-    return `${name(all.get(id), id)}.${port}`;
+    const node = all.get(id);
+    const def = node ? defOf(node.type) : undefined;
+    let label = port;
+    if (node && def) {
+      try {
+        const parsed = def.config.safeParse(node.data);
+        const ports = portsOf(def, parsed.success ? parsed.data : node.data);
+        label = (side === "source" ? ports.outputs : ports.inputs)[port]?.label?.[locale] || port;
+      } catch {
+        // ports that cannot be worked out from broken settings: the key is all there is
+      }
+    }
+    return formatMessage(words.end, locale, { node: name(node, id), port: label });
   };
   for (const edge of diff.edges.added) lines.push({ kind: "edge-added", edgeId: edge.id, text: formatMessage(words.connected, locale, { from: end(edge, "source"), to: end(edge, "target") }) });
   for (const edge of diff.edges.removed) lines.push({ kind: "edge-removed", edgeId: edge.id, text: formatMessage(words.disconnected, locale, { from: end(edge, "source"), to: end(edge, "target") }) });
@@ -122,18 +138,26 @@ export function describeFlowDiff(diff: FlowDiff, docs: { from: FlowDocument; to:
   return lines;
 }
 
-function settingLine(node: string, setting: SettingChange, schema: z.ZodType | undefined, locale: Locale): string {
+function settingLine(node: string, setting: SettingChange, schema: z.ZodType | undefined, locale: Locale, catalog: ReferenceCatalog | undefined): string {
   // A secret's value is never written out, not even masked: only that it changed.
-  const before = isSecretEnvelope(setting.before);
-  const after = isSecretEnvelope(setting.after);
-  if (before || after) {
-    const kind = before && after ? words.secret : after ? words.secretSet : words.secretRemoved;
+  const secretBefore = isSecretEnvelope(setting.before);
+  const secretAfter = isSecretEnvelope(setting.after);
+  if (secretBefore || secretAfter) {
+    const kind = secretBefore && secretAfter ? words.secret : secretAfter ? words.secretSet : words.secretRemoved;
     return formatMessage(kind, locale, { node, setting: settingLabel(schema, setting.path, locale) });
   }
+  // Knowledge bases and providers are shown by name, never by id.
+  const kind = schema && catalog ? referenceKind(schema, setting.path.split(".")[0]) : null;
+  const value = (v: unknown): string => {
+    if (!kind || !catalog) return formatValue(v, locale);
+    if (typeof v === "string") return quote(referenceName(kind, v, catalog, locale), locale);
+    if (Array.isArray(v)) return v.length ? v.map((x) => (typeof x === "string" ? quote(referenceName(kind, x, catalog, locale), locale) : formatValue(x, locale))).join(locale === "zh" ? "、" : ", ") : words.none[locale];
+    return formatValue(v, locale);
+  };
   return formatMessage(words.setting, locale, {
     node,
     setting: settingLabel(schema, setting.path, locale),
-    before: formatValue(setting.before, locale),
-    after: formatValue(setting.after, locale),
+    before: value(setting.before),
+    after: value(setting.after),
   });
 }

@@ -11,6 +11,14 @@ export const flowMessages = {
     en: "The flow could not be read: {detail}",
     zh: "无法读取该流程：{detail}",
   },
+  noFormatMark: {
+    en: "This file lacks the mark every Trellis flow file carries; it was probably not exported from Trellis.",
+    zh: "该文件缺少 Trellis 流程文件都带有的格式标记，可能不是从 Trellis 导出的。",
+  },
+  otherFormat: {
+    en: "This flow file was made by a different version of Trellis (file format {version}) and cannot be read by this one.",
+    zh: "该流程文件来自不兼容的 Trellis 版本（文件格式 {version}），当前版本无法读取。",
+  },
   notAFlow: {
     en: "The file is not a Trellis flow.",
     zh: "这不是 Trellis 流程文件。",
@@ -118,7 +126,7 @@ export const kindNames: Record<PortKind, Localized> = {
   boolean: { en: "a yes/no value", zh: "是/否值" },
   json: { en: "structured data (JSON)", zh: "结构化数据（JSON）" },
   messages: { en: "chat messages", zh: "对话消息" },
-  documents: { en: "document passages", zh: "文档片段" },
+  documents: { en: "document passages", zh: "文档分段" },
   any: { en: "any value", zh: "任意数据" },
 };
 

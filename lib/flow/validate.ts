@@ -26,6 +26,9 @@ export type FlowProblemCode =
   | "multiple-starts"
   | "no-answer"
   | "answer-unreachable"
+  | "knowledge-base-unset"
+  | "knowledge-base-missing"
+  | "provider-missing"
   | "internal";
 
 /**
@@ -42,6 +45,8 @@ export interface FlowProblem {
   port?: string;
   /** Every node of a cycle (the `cycle` problem), so the canvas can mark the whole loop. */
   nodeIds?: string[];
+  /** The id of the knowledge base or provider a reference problem is about. */
+  reference?: string;
   message: string;
 }
 
@@ -93,7 +98,12 @@ export function analyzeFlow(doc: unknown, registry: NodeRegistry, locale: Locale
       const problems = parsed.error.issues.map((issue): FlowProblem => {
         const field = issue.path.map(String).join(".");
         if (!field) return { code: "invalid-document", field, message: formatMessage(flowMessages.notAFlow, locale) };
-        const detail = describeIssue(issue as IssueLike, field, locale);
+        if (issue.path[0] === "schemaVersion") {
+          const found = (issue as { input?: unknown }).input;
+          const template = found === undefined ? flowMessages.noFormatMark : flowMessages.otherFormat;
+          return { code: "invalid-document", field, message: formatMessage(template, locale, { version: String(found) }) };
+        }
+        const detail = describeIssue(issue as IssueLike, documentPlace(issue.path, locale), locale);
         return { code: "invalid-document", field, message: formatMessage(flowMessages.invalidDocument, locale, { detail }) };
       });
       return { problems, nodes };
@@ -110,6 +120,32 @@ export function analyzeFlow(doc: unknown, registry: NodeRegistry, locale: Locale
     const detail = errorMessage(error, locale);
     return { problems: [{ code: "internal", message: formatMessage(flowMessages.internal, locale, { detail }) }], nodes };
   }
+}
+
+const documentFields: Record<string, Localized> = {
+  id: { en: "id", zh: "编号" },
+  type: { en: "type", zh: "类型" },
+  position: { en: "position", zh: "位置" },
+  data: { en: "settings", zh: "设置" },
+  label: { en: "name", zh: "名称" },
+  source: { en: "start node", zh: "起点节点" },
+  target: { en: "end node", zh: "终点节点" },
+  sourceHandle: { en: "output", zh: "输出端口" },
+  targetHandle: { en: "input", zh: "输入端口" },
+};
+
+/** "the 2nd node's type" for `nodes.1.type`: where in a flow file a problem is, in words. */
+function documentPlace(path: readonly PropertyKey[], locale: Locale): string {
+  const [list, index, key] = path.map(String);
+  const n = Number(index) + 1;
+  const what = key ? (documentFields[key]?.[locale] ?? key) : "";
+  if ((list === "nodes" || list === "edges" || list === "notes") && Number.isInteger(n)) {
+    const zhUnit = list === "nodes" ? "个节点" : list === "edges" ? "条连线" : "个便签";
+    const enUnit = list === "nodes" ? "node" : list === "edges" ? "connection" : "note";
+    if (locale === "zh") return what ? `第 ${n} ${zhUnit}的${what}` : `第 ${n} ${zhUnit}`;
+    return what ? `the ${what} of ${enUnit} ${n}` : `${enUnit} ${n}`;
+  }
+  return path.map(String).join(".");
 }
 
 function checkNodes(flow: FlowDocument, registry: NodeRegistry, locale: Locale, out: Map<string, CheckedNode>): FlowProblem[] {

@@ -81,7 +81,7 @@ export const providerMessages = {
   auth(ctx: ErrorContext, status: number): Localized {
     return {
       en: `The model server at ${ctx.baseUrl} refused the API key (HTTP ${status}). Check the key or token in the provider settings.`,
-      zh: `模型服务器 ${ctx.baseUrl} 拒绝了 API 密钥（HTTP ${status}）。请检查提供方设置中的密钥或令牌。`,
+      zh: `模型服务器 ${ctx.baseUrl} 拒绝了 API 密钥（HTTP ${status}）。请检查模型服务设置中的密钥或令牌。`,
     };
   },
   http(ctx: ErrorContext, status: number, detail: string): Localized {

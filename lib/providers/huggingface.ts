@@ -23,7 +23,7 @@ function context(config: ProviderConfig, model?: string): ErrorContext {
       "provider:config",
       {
         en: `Provider "${config.name}" needs a Hugging Face access token (hf_…) for Inference Providers, or the URL of an Inference Endpoint / TGI server.`,
-        zh: `提供方“${config.name}”需要 Hugging Face 访问令牌（hf_…）才能使用 Inference Providers，或者填写 Inference Endpoint / TGI 服务器地址。`,
+        zh: `模型服务“${config.name}”需要 Hugging Face 访问令牌（hf_…）才能使用 Inference Providers，或者填写 Inference Endpoint / TGI 服务器地址。`,
       },
       400,
     );

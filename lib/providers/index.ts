@@ -30,11 +30,17 @@ export const offlineProvider: ProviderConfig = {
  * @example ollamaDefaultProvider(env().OLLAMA_BASE_URL)
  */
 export function ollamaDefaultProvider(baseUrl: string = OLLAMA_DEFAULT_URL): ProviderConfig {
-  return { id: "ollama-local", kind: "ollama", name: "Ollama (local)", baseUrl, chatModel: OLLAMA_DEFAULT_CHAT_MODEL, embeddingModel: OLLAMA_DEFAULT_EMBEDDING_MODEL };
+  return { id: "ollama-local", kind: "ollama", name: builtinProviderNames["ollama-local"].en, baseUrl, chatModel: OLLAMA_DEFAULT_CHAT_MODEL, embeddingModel: OLLAMA_DEFAULT_EMBEDDING_MODEL };
 }
 
+/** The built-in providers' names in each language (stored providers are named by people). */
+export const builtinProviderNames: Record<string, Localized> = {
+  offline: { en: "Offline (extractive answerer + hash embedder, no language model)", zh: "离线（抽取式回答 + 哈希向量，不含大模型）" },
+  "ollama-local": { en: "Ollama (local)", zh: "Ollama（本机）" },
+};
+
 function unknownKind(config: ProviderConfig): never {
-  throw new AppError("provider:config", { en: `Unknown provider kind "${String(config.kind)}".`, zh: `未知的提供方类型“${String(config.kind)}”。` }, 400);
+  throw new AppError("provider:config", { en: `Unknown provider kind "${String(config.kind)}".`, zh: `未知的模型服务类型“${String(config.kind)}”。` }, 400);
 }
 
 /**

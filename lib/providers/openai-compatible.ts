@@ -17,7 +17,7 @@ function context(config: ProviderConfig, model?: string): ErrorContext {
       "provider:config",
       {
         en: `Provider "${config.name}" needs a base URL (for example http://127.0.0.1:8000/v1 for vLLM or http://127.0.0.1:1234/v1 for LM Studio).`,
-        zh: `提供方“${config.name}”需要填写基础地址（例如 vLLM 的 http://127.0.0.1:8000/v1，LM Studio 的 http://127.0.0.1:1234/v1）。`,
+        zh: `模型服务“${config.name}”需要填写基础地址（例如 vLLM 的 http://127.0.0.1:8000/v1，LM Studio 的 http://127.0.0.1:1234/v1）。`,
       },
       400,
     );

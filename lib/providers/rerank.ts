@@ -110,7 +110,7 @@ export function createReranker(config: ProviderConfig, model?: string, options: 
       "provider:no_rerank",
       {
         en: `Provider "${config.name}" has no base URL: reranking needs a Text Embeddings Inference (TEI) server running a reranker model. Set its URL in the provider settings, or choose another provider.`,
-        zh: `提供方“${config.name}”没有填写基础地址：重排序需要一个运行重排序模型的 Text Embeddings Inference（TEI）服务器。请在提供方设置中填写其地址，或选择其他提供方。`,
+        zh: `模型服务“${config.name}”没有填写基础地址：重排序需要一个运行重排序模型的 Text Embeddings Inference（TEI）服务器。请在模型服务设置中填写其地址，或选择其他模型服务。`,
       },
       400,
     );
@@ -119,7 +119,7 @@ export function createReranker(config: ProviderConfig, model?: string, options: 
     "provider:no_rerank",
     {
       en: `Provider "${config.name}" (${config.kind}) offers no rerank. Choose an OpenAI-compatible provider with a /rerank endpoint (vLLM, Jina) or a Hugging Face TEI server.`,
-      zh: `提供方“${config.name}”（${config.kind}）不提供重排序。请选择带有 /rerank 接口的 OpenAI 兼容提供方（vLLM、Jina）或 Hugging Face TEI 服务器。`,
+      zh: `模型服务“${config.name}”（${config.kind}）不提供重排序。请选择带有 /rerank 接口的 OpenAI 兼容模型服务（vLLM、Jina）或 Hugging Face TEI 服务器。`,
     },
     400,
   );

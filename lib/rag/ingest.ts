@@ -203,7 +203,7 @@ function checkVectors(vectors: number[][], expected: number, dimension: number |
       "EMBEDDING_DIMENSION_MISMATCH",
       {
         en: `The embedding model returned vectors of ${odd.length} dimensions, but this knowledge base holds vectors of ${dimension}. The model behind the provider has changed: use “Re-embed” to embed every document with the new model.`,
-        zh: `向量模型返回了 ${odd.length} 维的向量，但该知识库中的向量为 ${dimension} 维。提供方背后的模型已更换：请使用“重新向量化”用新模型重新处理全部文档。`,
+        zh: `向量模型返回了 ${odd.length} 维的向量，但该知识库中的向量为 ${dimension} 维。模型服务背后的模型已更换：请使用“重新向量化”用新模型重新处理全部文档。`,
       },
       409,
       { expected: dimension, received: odd.length },

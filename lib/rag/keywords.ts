@@ -104,7 +104,7 @@ let traditionalToSimplified: ((text: string) => string) | undefined;
  * context 0.993 → 0.995, recall@5 0.953 → 0.959; CMRC (Simplified) unchanged.
  * @example foldToSimplified("資料庫檢索") // "资料库检索"
  */
-function foldToSimplified(text: string): string {
+export function foldToSimplified(text: string): string {
   traditionalToSimplified ??= Converter({ from: "t", to: "cn" });
   return traditionalToSimplified(text);
 }

@@ -7,6 +7,7 @@ import type { Reranker } from "@/lib/providers/rerank";
 import type { Embedder } from "@/lib/providers/types";
 import { EmbeddingCache } from "./embed-cache";
 import { defaultFusionWeights } from "./fusion";
+import { foldToSimplified } from "./keywords";
 import { RetrievalCache } from "./retrieval-cache";
 import { searchKnowledgeBases, type RetrievedChunk, type SearchRequest } from "./search";
 
@@ -53,9 +54,9 @@ export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Pr
       [...byEmbedder.values()].map(async (group) => {
         const embedder = await deps.embedderFor(group[0]);
         models.push(embedder.model);
-        const [vector] = deps.embeddingCache
-          ? await deps.embeddingCache.embed(embedder, [request.query], deps.signal)
-          : await embedder.embed([request.query], deps.signal);
+        const texts = queryTexts(request.query);
+        const vectors = deps.embeddingCache ? await deps.embeddingCache.embed(embedder, texts, deps.signal) : await embedder.embed(texts, deps.signal);
+        const vector = meanDirection(vectors);
         for (const kb of group) queryEmbeddings[kb.id] = vector;
       }),
     );
@@ -69,6 +70,31 @@ export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Pr
     : await searchKnowledgeBases(deps.db, { ...search, weights, queryEmbeddings });
   deps.retrievalCache?.set(key, hits);
   return hits;
+}
+
+/**
+ * What the question is embedded as: as written, and — when it has Traditional characters —
+ * folded to Simplified too, as keyword search folds it. Stored chunk vectors stay those of the
+ * text as written (no re-embedding of existing knowledge bases), and a knowledge base may be in
+ * either script: the mean of the two directions is nearer a Simplified chunk than the Traditional
+ * question alone, and nearer a Traditional chunk than the folded question alone.
+ * @example queryTexts("民營經濟") // ["民營經濟", "民营经济"]
+ */
+export function queryTexts(query: string): string[] {
+  const folded = foldToSimplified(query);
+  return folded === query ? [query] : [query, folded];
+}
+
+/** The unit vector along the sum of unit vectors (one vector comes back unchanged). */
+function meanDirection(vectors: number[][]): number[] {
+  if (vectors.length === 1) return vectors[0];
+  const sum = new Array<number>(vectors[0].length).fill(0);
+  for (const v of vectors) {
+    const norm = Math.hypot(...v) || 1;
+    for (let i = 0; i < v.length; i++) sum[i] += v[i] / norm;
+  }
+  const norm = Math.hypot(...sum) || 1;
+  return sum.map((x) => x / norm);
 }
 
 /** With reranking, search keeps max(topN, topK) candidates and no threshold (it applies to the rerank score), in search's own order. */

@@ -61,7 +61,7 @@ async function startSession(db: Db, userId: string, workspaceId: string): Promis
 
 async function accountOrThrow(db: Db, userId: string): Promise<Account> {
   const account = await getAccountForUser(db, userId);
-  if (!account) throw new AppError("internal", { en: "The account has no workspace.", zh: "该账号没有所属的工作空间。" }, 500);
+  if (!account) throw new AppError("internal", { en: "The account has no workspace.", zh: "该账号没有所属的工作区。" }, 500);
   return account;
 }
 
@@ -139,10 +139,15 @@ export async function inviteToWorkspace(
   return { invite, url: `/invite/${token}` };
 }
 
+/** The name the installation's first workspace is seeded with (drizzle/0002); nobody chose it. */
+const SEEDED_WORKSPACE_NAME = "Local";
+
 export async function describeInvite(db: Db, token: string) {
   const invite = await getPendingInvite(db, tokenHash(token));
   if (!invite) throw inviteInvalid();
-  return { email: invite.email, role: invite.role, workspaceName: invite.workspaceName };
+  // "Join Local" names nothing the invitee knows: the seeded placeholder reads as the product.
+  const workspaceName = invite.workspaceName === SEEDED_WORKSPACE_NAME ? "Trellis" : invite.workspaceName;
+  return { email: invite.email, role: invite.role, workspaceName };
 }
 
 export async function joinByInvite(db: Db, token: string, input: z.infer<typeof acceptInviteSchema>): Promise<{ account: Account; token: string }> {

@@ -101,10 +101,10 @@ export const unauthenticated = () =>
   new AppError("unauthenticated", { en: "Log in first, or send an API key as “Authorization: Bearer …”.", zh: "请先登录，或以 “Authorization: Bearer …” 发送 API 密钥。" }, 401);
 
 const permissionNames: Record<Permission, { en: string; zh: string }> = {
-  read: { en: "view this workspace", zh: "查看此工作空间" },
+  read: { en: "view this workspace", zh: "查看此工作区" },
   run: { en: "run flows", zh: "运行流程" },
   edit: { en: "make changes", zh: "修改内容" },
-  admin: { en: "manage providers, members and keys", zh: "管理模型供应商、成员和密钥" },
+  admin: { en: "manage providers, members and keys", zh: "管理模型服务、成员和密钥" },
 };
 
 /**

@@ -3,7 +3,8 @@ import type { Db } from "@/lib/db";
 import { getProviderConfigById, listProvidersByWorkspaceId } from "@/lib/db/queries/providers";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { offlineProvider, ollamaDefaultProvider, probeOllama } from "@/lib/providers";
+import { builtinProviderNames, offlineProvider, ollamaDefaultProvider, probeOllama } from "@/lib/providers";
+import type { Locale } from "@/lib/i18n/locale";
 import type { ProviderConfig } from "@/lib/providers/types";
 
 const PROBE_TTL_MS = 10_000;
@@ -26,9 +27,10 @@ export interface ProviderStatus {
   offline: boolean;
 }
 
-/** The built-in providers, always listed: the local Ollama and the offline pair. */
-export function builtinProviders(): ProviderConfig[] {
-  return [ollamaDefaultProvider(env().OLLAMA_BASE_URL), offlineProvider];
+/** The built-in providers, always listed: the local Ollama and the offline pair — named in `locale` when given. */
+export function builtinProviders(locale?: Locale): ProviderConfig[] {
+  const all = [ollamaDefaultProvider(env().OLLAMA_BASE_URL), offlineProvider];
+  return locale ? all.map((p) => ({ ...p, name: builtinProviderNames[p.id]?.[locale] ?? p.name })) : all;
 }
 
 /**
@@ -52,9 +54,19 @@ export async function resolveProvider(db: Db, workspaceId: string, id: string): 
   return config;
 }
 
-export async function providerStatus(db: Db, workspaceId: string): Promise<ProviderStatus> {
+/**
+ * Every provider of the workspace by id → the name people know it by (built-in ones in `locale`).
+ * @example (await providerNames(db, "local", "zh")).get("ollama-local") // "Ollama（本机）"
+ */
+export async function providerNames(db: Db, workspaceId: string, locale?: Locale): Promise<Map<string, string>> {
+  const stored = await listProvidersByWorkspaceId(db, workspaceId);
+  return new Map([...builtinProviders(locale), ...stored].map((p) => [p.id, p.name]));
+}
+
+export async function providerStatus(db: Db, workspaceId: string, locale?: Locale): Promise<ProviderStatus> {
   const reachable = await ollamaReachable();
-  const resolved = await resolveProvider(db, workspaceId, "default");
+  const found = await resolveProvider(db, workspaceId, "default");
+  const resolved = { ...found, name: (locale && builtinProviderNames[found.id]?.[locale]) || found.name };
   return {
     ollama: { baseUrl: env().OLLAMA_BASE_URL, reachable },
     defaultProvider: { id: resolved.id, name: resolved.name, kind: resolved.kind },

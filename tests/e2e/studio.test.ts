@@ -49,6 +49,10 @@ describe("the studio in Chromium, with a model server", () => {
     page.on("dialog", (dialog) => void dialog.accept());
     await page.reload();
     await page.locator(".react-flow__pane").waitFor();
+    // The unsaved edit comes back from the browser's draft, said so; the server kept the saved flow.
+    await expect.poll(() => page.getByTestId("draft-restored").count()).toBe(1);
+    await expect.poll(() => flow.nodes().count()).toBe(3);
+    await page.getByTestId("discard-draft").click();
     await expect.poll(() => flow.nodes().count()).toBe(4);
     await context.close();
   });

@@ -74,7 +74,19 @@ describe("diffFlows", () => {
     expect(diff.edges.removed.map((e) => e.id)).toEqual(["cond.refund->answer.text"]);
     expect(diff.changeCount).toBe(4);
     const lines = describeFlowDiff(diff, { from: routed, to: after }, nodeRegistry, "zh").map((l) => l.text);
-    expect(lines).toEqual(["新增节点：回复", "删除节点：回答", "新增连线：条件分支.else → 回复.text", "删除连线：条件分支.refund → 回答.text"]);
+    expect(lines).toEqual(["新增节点：回复", "删除节点：回答", "新增连线：条件分支（否则） → 回复（文本）", "删除连线：条件分支（退款） → 回答（文本）"]);
+  });
+
+  it("names knowledge bases and providers, never their ids, and says which were deleted", () => {
+    const before: FlowDocument = { schemaVersion: 1, nodes: [makeNode("r", "retriever", { knowledgeBaseIds: ["kb-aaaa-1111-2222"] }), makeNode("llm", "llm", { provider: "default" })], edges: [] };
+    const after = clone(before);
+    after.nodes[0].data = { knowledgeBaseIds: ["kb-bbbb-3333-4444"] };
+    after.nodes[1].data = { provider: "p-vllm" };
+    const catalog = { knowledgeBases: new Map([["kb-bbbb-3333-4444", "员工手册"]]), providers: new Map([["p-vllm", "实验室 vLLM"]]) };
+    const lines = describeFlowDiff(diffFlows(before, after), { from: before, to: after }, nodeRegistry, "zh", catalog).map((l) => l.text);
+    expect(lines).toContain("知识检索：知识库 #1 “已删除的知识库（kb-aaaa-…）” → “员工手册”");
+    expect(lines).toContain("大模型：模型服务 “默认模型服务” → “实验室 vLLM”");
+    expect(lines.join("\n")).not.toContain("kb-bbbb");
   });
 
   it("treats a re-drawn connection with a new id as the same connection", () => {

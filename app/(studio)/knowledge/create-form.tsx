@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTranslations } from "next-intl";
+import { ProviderPicker } from "@/components/canvas/pickers";
 import { callApi } from "./api";
 
 /**
@@ -11,6 +12,7 @@ import { callApi } from "./api";
  */
 export function CreateKnowledgeBaseForm() {
   const t = useTranslations("knowledge");
+  const tr = useTranslations("roughEdges");
   const router = useRouter();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
@@ -24,7 +26,7 @@ export function CreateKnowledgeBaseForm() {
     setBusy(true);
     setError(null);
     const res = await callApi<{ knowledgeBase: { id: string } }>("/api/v1/knowledge-bases", {
-      json: { name: name.trim() || t("defaultName"), description, embeddingProvider: provider.trim() || "default", embeddingModel: model.trim() || undefined },
+      json: { name: name.trim() || t("defaultName"), description, embeddingProvider: provider || "default", embeddingModel: model.trim() || undefined },
     });
     setBusy(false);
     if (!res.data) return setError(res.error);
@@ -38,7 +40,10 @@ export function CreateKnowledgeBaseForm() {
       <details>
         <summary className="small muted">{t("embedderSettings")}</summary>
         <div className="row">
-          <input value={provider} onChange={(e) => setProvider(e.target.value)} placeholder={t("providerPlaceholder")} aria-label={t("providerPlaceholder")} />
+          <label className="stack small">
+            {tr("embeddingProvider")}
+            <ProviderPicker id="kb-provider" data-testid="kb-provider" value={provider} onChange={setProvider} />
+          </label>
           <input value={model} onChange={(e) => setModel(e.target.value)} placeholder={t("modelPlaceholder")} aria-label={t("modelPlaceholder")} />
         </div>
         <p className="muted small">{t("embedderHelp")}</p>

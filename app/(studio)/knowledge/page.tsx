@@ -5,18 +5,20 @@ import { roleAllows } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { listKnowledgeBases } from "@/lib/db/queries/knowledge-bases";
 import { pageContext } from "@/lib/server/page-context";
+import { providerNames } from "@/lib/server/providers";
 import { CreateKnowledgeBaseForm } from "./create-form";
 
 export const dynamic = "force-dynamic";
 
 /** The workspace's knowledge bases, with the form that creates one (for editors and owners). */
 export default async function KnowledgePage() {
-  const { workspaceId, role } = await pageContext();
+  const { workspaceId, role, locale } = await pageContext();
   const canEdit = roleAllows(role, "edit");
   const t = await getTranslations("knowledge");
   const tr = await getTranslations("roles");
   const format = await getFormatter();
-  const bases = await listKnowledgeBases(await getDb(), workspaceId);
+  const db = await getDb();
+  const [bases, providers] = await Promise.all([listKnowledgeBases(db, workspaceId), providerNames(db, workspaceId, locale)]);
   return (
     <section className="kb-page">
       <div className="page-head">
@@ -42,7 +44,7 @@ export default async function KnowledgePage() {
                 <span className="tag accent">{t("documentCount", { count: kb.documentCount })}</span>
                 <span className="tag">{t("chunkCount", { count: kb.chunkCount })}</span>
                 <span className="tag" title={t("embedder")}>
-                  {kb.embeddingProvider} · {kb.embeddingModel}
+                  {providers.get(kb.embeddingProvider) ?? kb.embeddingProvider} · {kb.embeddingModel}
                 </span>
               </p>
               <p className="muted small">{t("updated", { when: format.relativeTime(new Date(kb.updatedAt)) })}</p>

@@ -109,7 +109,7 @@ export function listMembers(db: Db, workspaceId: string): Promise<MemberRow[]> {
 }
 
 const lastOwner = () =>
-  new AppError("last_owner", { en: "A workspace needs at least one owner: make someone else owner first.", zh: "工作空间至少需要一位所有者：请先将其他成员设为所有者。" }, 409);
+  new AppError("last_owner", { en: "A workspace needs at least one owner: make someone else owner first.", zh: "工作区至少需要一位所有者：请先将其他成员设为所有者。" }, 409);
 const memberNotFound = () => new AppError("not_found", { en: "Member not found.", zh: "找不到该成员。" }, 404);
 
 /**

@@ -33,6 +33,17 @@ export function listFlowsByWorkspaceId(db: Db, workspaceId: string): Promise<Flo
 }
 
 /**
+ * Every flow of the workspace with its graph, for questions asked of all of them at once
+ * ("which flows use this knowledge base?").
+ * @example const all = await listFlowGraphsByWorkspaceId(db, "local");
+ */
+export function listFlowGraphsByWorkspaceId(db: Db, workspaceId: string): Promise<Pick<Flow, "id" | "name" | "graph">[]> {
+  return dbCall("listFlowGraphsByWorkspaceId", () =>
+    db.select({ id: flows.id, name: flows.name, graph: flows.graph }).from(flows).where(eq(flows.workspaceId, workspaceId)).orderBy(flows.name, flows.id),
+  );
+}
+
+/**
  * One flow of the workspace, or null (also when it belongs to another workspace).
  * @example const flow = await getFlowById(db, "local", flowId); if (!flow) notFound();
  */

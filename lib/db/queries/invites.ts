@@ -16,7 +16,7 @@ const summary = { id: invites.id, email: invites.email, role: invites.role, crea
 const pending = and(isNull(invites.acceptedAt), gt(invites.expiresAt, sql`now()`));
 
 export const inviteInvalid = () =>
-  new AppError("invite_invalid", { en: "This invitation is no longer valid. Ask the workspace owner for a new link.", zh: "该邀请已失效，请向工作空间所有者索取新的链接。" }, 404);
+  new AppError("invite_invalid", { en: "This invitation is no longer valid. Ask the workspace owner for a new link.", zh: "该邀请已失效，请向工作区所有者索取新的链接。" }, 404);
 
 export async function createInvite(
   db: Db,

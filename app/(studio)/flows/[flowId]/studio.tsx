@@ -1,7 +1,7 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useLocale, useTranslations } from "next-intl";
 import { Checklist } from "@/components/canvas/checklist";
@@ -13,6 +13,7 @@ import { SettingsPanel } from "@/components/canvas/settings-panel";
 import { CanvasStoreProvider, useCanvas, useCanvasAbilities, useCanvasStore } from "@/components/canvas/store-context";
 import { Toolbar } from "@/components/canvas/toolbar";
 import { useAutosave } from "@/components/canvas/use-autosave";
+import { useLeaveGuard } from "@/components/canvas/use-leave-guard";
 import { useLiveValidation } from "@/components/canvas/use-validation";
 import { useRole } from "@/components/role-context";
 import { canvasAbilities } from "@/lib/canvas/abilities";
@@ -64,6 +65,15 @@ function StudioLayout({ flow }: { flow: StudioFlow }) {
   useLiveValidation(locale);
   const save = useAutosave(flow.id, flow.revision, locale, { readOnly: !abilities.edit });
   const problemCount = useCanvas((s) => s.problems.length);
+  const tr = useTranslations("roughEdges");
+  const statusRef = useRef(save.status);
+  statusRef.current = save.status;
+  useLeaveGuard({
+    unsaved: save.unsaved,
+    blocked: useCallback(() => statusRef.current.kind === "invalid" || statusRef.current.kind === "error", []),
+    saveNow: save.saveNow,
+    message: useCallback(() => (statusRef.current.kind === "invalid" ? tr("leaveBlocked", { count: statusRef.current.count }) : tr("leaveUnsaved")), [tr]),
+  });
 
   const nameOf = useCallback(
     (id: string) => {
@@ -105,6 +115,14 @@ function StudioLayout({ flow }: { flow: StudioFlow }) {
           </button>
           <button type="button" className="primary" onClick={() => void save.reloadFromServer()} data-testid="reload-theirs">
             {t("reloadTheirs")}
+          </button>
+        </div>
+      ) : null}
+      {save.restoredDraftAt && save.status.kind !== "saved" ? (
+        <div className="studio-banner warn" role="status" data-testid="draft-restored">
+          <span>{tr("draftRestored", { time: new Date(save.restoredDraftAt).toLocaleString(locale === "zh" ? "zh-CN" : "en") })}</span>
+          <button type="button" onClick={() => void save.discardDraft()} data-testid="discard-draft">
+            {tr("discardDraft")}
           </button>
         </div>
       ) : null}

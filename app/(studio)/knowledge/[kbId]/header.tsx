@@ -17,6 +17,7 @@ interface Props {
  */
 export function KnowledgeBaseHeader({ kb }: Props) {
   const t = useTranslations("knowledge");
+  const tr = useTranslations("roughEdges");
   const router = useRouter();
   const canEdit = useCan("edit");
   const [name, setName] = useState(kb.name);
@@ -39,8 +40,14 @@ export function KnowledgeBaseHeader({ kb }: Props) {
   }
 
   async function remove() {
-    if (!window.confirm(t("deleteKbConfirm", { name: kb.name }))) return;
-    const res = await callApi(`/api/v1/knowledge-bases/${kb.id}`, { method: "DELETE" });
+    // Ask which flows search it first, so the confirmation says what deleting it breaks.
+    const usage = await callApi<{ usedBy?: { name: string }[] }>(`/api/v1/knowledge-bases/${kb.id}`);
+    const users = usage.data?.usedBy?.map((u) => u.name) ?? [];
+    const question = users.length
+      ? tr("deleteUsedConfirm", { name: kb.name, count: users.length, flows: users.map((n) => `· ${n}`).join("\n") })
+      : t("deleteKbConfirm", { name: kb.name });
+    if (!window.confirm(question)) return;
+    const res = await callApi(`/api/v1/knowledge-bases/${kb.id}?confirm=true`, { method: "DELETE" });
     if (!res.ok) return setMessage({ text: res.error ?? "", error: true });
     router.push("/knowledge");
     router.refresh();

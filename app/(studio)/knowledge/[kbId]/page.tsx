@@ -6,6 +6,7 @@ import { listDocuments } from "@/lib/db/queries/documents";
 import { getKnowledgeBaseById } from "@/lib/db/queries/knowledge-bases";
 import { listProvidersByWorkspaceId } from "@/lib/db/queries/providers";
 import { pageContext } from "@/lib/server/page-context";
+import { providerNames } from "@/lib/server/providers";
 import { documentView } from "@/app/api/v1/knowledge-bases/schema";
 import { ChunkingPanel } from "./chunking-panel";
 import { ChunksPanel } from "./chunks-panel";
@@ -33,7 +34,7 @@ export default async function KnowledgeBasePage({ params }: { params: Promise<{ 
       <p className="crumbs">
         <Link href="/knowledge">{t("title")}</Link> / {kb.name}
       </p>
-      <KnowledgeBaseHeader kb={{ id: kb.id, name: kb.name, description: kb.description, embeddingProvider: kb.embeddingProvider, embeddingModel: kb.embeddingModel, dimension: kb.dimension }} />
+      <KnowledgeBaseHeader kb={{ id: kb.id, name: kb.name, description: kb.description, embeddingProvider: (await providerNames(db, workspaceId, locale)).get(kb.embeddingProvider) ?? kb.embeddingProvider, embeddingModel: kb.embeddingModel, dimension: kb.dimension }} />
       <DocumentsPanel kbId={kb.id} initial={JSON.parse(JSON.stringify(documents))} />
       <ChunkingPanel kbId={kb.id} initial={kb.chunking} />
       <RerankPanel kbId={kb.id} initial={kb.retrieval.rerank ?? null} providers={rerankProviders} />

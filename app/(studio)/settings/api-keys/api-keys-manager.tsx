@@ -40,12 +40,19 @@ export function ApiKeysManager() {
     await load();
   }
 
+  const tr = useTranslations("roughEdges");
   const date = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
   const usage = (
     <div className="kb-panel">
       <h2>{t("usageTitle")}</h2>
       <p className="muted small">{t("usageIntro")}</p>
       <pre data-testid="api-key-usage">{`curl -H "Authorization: Bearer <key>" ${origin}/api/v1/flows`}</pre>
+      <p className="muted small">{tr("runIntro")}</p>
+      <pre data-testid="api-key-run">{`curl -N -X POST ${origin}/api/v1/flows/<flow-id>/runs \\
+  -H "Authorization: Bearer <key>" \\
+  -H "Content-Type: application/json" \\
+  -d '{"message": "${tr("runSample")}"}'`}</pre>
+      <p className="muted small">{tr("runOutro")}</p>
     </div>
   );
 

@@ -10,8 +10,8 @@ export const dynamic = "force-dynamic";
 /** Stored providers (never their secrets), the built-in ones, and what "default" resolves to now. */
 export const GET = route(async (_req, ctx) => {
   const db = await getDb();
-  const [stored, status] = await Promise.all([listProvidersByWorkspaceId(db, ctx.workspaceId), providerStatus(db, ctx.workspaceId)]);
-  const builtin = builtinProviders().map(({ apiKey: _apiKey, ...p }) => ({ ...p, builtin: true }));
+  const [stored, status] = await Promise.all([listProvidersByWorkspaceId(db, ctx.workspaceId), providerStatus(db, ctx.workspaceId, ctx.locale)]);
+  const builtin = builtinProviders(ctx.locale).map(({ apiKey: _apiKey, ...p }) => ({ ...p, builtin: true }));
   return Response.json({ providers: stored, builtin, status });
 });
 

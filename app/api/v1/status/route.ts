@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (_req, ctx) => {
   const db = await getDb();
   const pgvector = await pgvectorVersion(db);
-  return Response.json({ ...(await providerStatus(db, ctx.workspaceId)), database: { pgvector, warning: pgvectorWarning(pgvector) } });
+  return Response.json({ ...(await providerStatus(db, ctx.workspaceId, ctx.locale)), database: { pgvector, warning: pgvectorWarning(pgvector) } });
 });

@@ -3,7 +3,7 @@ import { refuseIfPublished } from "@/lib/server/bots/publish";
 import { deleteFlowById, getFlowById, snapshotBeforeEdit, updateFlow } from "@/lib/db/queries/flows";
 import { sameFlow } from "@/lib/flow/diff";
 import { AUTO_SNAPSHOT_INTERVAL_MS, AUTO_SNAPSHOT_NOTE } from "@/lib/flow/version-notes";
-import { requireValidFlow } from "@/lib/server/flow-graph";
+import { flowReferenceProblems, requireValidFlow } from "@/lib/server/flow-graph";
 import { dropsUnversionedSecret, readableFlow, sealFlowSecrets, versionGraphs } from "@/lib/server/flow-secrets";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { updateFlowSchema } from "../schema";
@@ -37,7 +37,10 @@ export const PATCH = route<Params>(async (req, ctx, { flowId }) => {
       await snapshotBeforeEdit(db, flowId, before.graph, { minAgeMs: secretDropped ? 0 : AUTO_SNAPSHOT_INTERVAL_MS, note: AUTO_SNAPSHOT_NOTE, author: authorOf(ctx) });
     })().catch((error: unknown) => console.error("[trellis] automatic version failed", flowId, error));
   }
-  return Response.json({ flow: readableFlow(flow) });
+  // Broken references (a deleted knowledge base, a retriever with none) do not refuse the save —
+  // they would block every unrelated edit — but are answered with it, as the checklist shows them.
+  const problems = await flowReferenceProblems(db, ctx.workspaceId, flow.graph, ctx.locale);
+  return Response.json({ flow: readableFlow(flow), problems });
 });
 
 /**

@@ -3,7 +3,9 @@ import { deleteKnowledgeBase, knowledgeBaseNotFound, listKnowledgeBases, updateK
 import { appFileStore } from "@/lib/jobs";
 import { createReranker } from "@/lib/providers/rerank";
 import { resolveProvider } from "@/lib/server/providers";
+import { knowledgeBaseUsers } from "@/lib/server/flow-graph";
 import { resolveEmbedderChoice } from "@/lib/server/knowledge";
+import { AppError } from "@/lib/errors";
 import { parseJson, route } from "@/lib/server/request";
 import { updateKnowledgeBaseSchema } from "../schema";
 
@@ -11,10 +13,12 @@ export const dynamic = "force-dynamic";
 
 type Params = { kbId: string };
 
+/** The knowledge base, with `usedBy`: the flows that search it (what deleting it would break). */
 export const GET = route<Params>(async (_req, ctx, { kbId }) => {
-  const kb = (await listKnowledgeBases(await getDb(), ctx.workspaceId)).find((k) => k.id === kbId);
+  const db = await getDb();
+  const kb = (await listKnowledgeBases(db, ctx.workspaceId)).find((k) => k.id === kbId);
   if (!kb) throw knowledgeBaseNotFound();
-  return Response.json({ knowledgeBase: kb });
+  return Response.json({ knowledgeBase: kb, usedBy: await knowledgeBaseUsers(db, ctx.workspaceId, kbId) });
 });
 
 /**
@@ -35,7 +39,28 @@ export const PATCH = route<Params>(async (req, ctx, { kbId }) => {
   return Response.json({ knowledgeBase: kb });
 });
 
-export const DELETE = route<Params>(async (_req, ctx, { kbId }) => {
-  if (!(await deleteKnowledgeBase(await getDb(), appFileStore(), ctx.workspaceId, kbId))) throw knowledgeBaseNotFound();
+/**
+ * Deletes the knowledge base with its documents. While flows still search it, the answer is 409
+ * `knowledge_base_in_use` with `details.usedBy` (their names) and nothing is deleted, unless the
+ * caller confirms with `?confirm=true` — those flows then report it in their checklist and refuse to run.
+ */
+export const DELETE = route<Params>(async (req, ctx, { kbId }) => {
+  const db = await getDb();
+  if (new URL(req.url).searchParams.get("confirm") !== "true") {
+    const usedBy = await knowledgeBaseUsers(db, ctx.workspaceId, kbId);
+    if (usedBy.length) {
+      const names = usedBy.map((u) => u.name);
+      throw new AppError(
+        "knowledge_base_in_use",
+        {
+          en: `This knowledge base is used by ${names.map((n) => `"${n}"`).join(", ")}. Delete with ?confirm=true to delete it anyway.`,
+          zh: `该知识库正被${names.map((n) => `“${n}”`).join("、")}使用。如仍要删除，请加上 ?confirm=true。`,
+        },
+        409,
+        { usedBy },
+      );
+    }
+  }
+  if (!(await deleteKnowledgeBase(db, appFileStore(), ctx.workspaceId, kbId))) throw knowledgeBaseNotFound();
   return new Response(null, { status: 204 });
 });

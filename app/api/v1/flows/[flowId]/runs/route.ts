@@ -3,6 +3,7 @@ import { getFlowById } from "@/lib/db/queries/flows";
 import { listRunsByFlowId } from "@/lib/db/queries/runs";
 import type { RunEvent } from "@/lib/engine/types";
 import { notFound, parseJson, route } from "@/lib/server/request";
+import { requireRunnableFlow } from "@/lib/server/flow-graph";
 import { startFlowRun } from "@/lib/server/run-service";
 import { sseResponse } from "@/lib/server/sse";
 import { runRequestSchema } from "./schema";
@@ -21,6 +22,7 @@ export const POST = route<Params>(async (req, ctx, { flowId }) => {
   const db = await getDb();
   const flow = await getFlowById(db, ctx.workspaceId, flowId);
   if (!flow) throw notFound({ en: "Flow", zh: "该流程" });
+  await requireRunnableFlow(db, ctx.workspaceId, flow.graph, ctx.locale);
   const { runId, events, cancel } = await startFlowRun({
     db,
     workspaceId: ctx.workspaceId,

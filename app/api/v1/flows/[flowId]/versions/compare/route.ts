@@ -4,6 +4,7 @@ import { diffFlows } from "@/lib/flow/diff";
 import { describeFlowDiff } from "@/lib/flow/diff-text";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { readableGraph } from "@/lib/server/flow-secrets";
+import { referenceCatalog } from "@/lib/server/flow-graph";
 import { route } from "@/lib/server/request";
 import { nodeRegistry } from "@/nodes";
 import { requireFlow, requireVersion } from "../load";
@@ -31,6 +32,6 @@ export const GET = route<Params>(async (req, ctx, { flowId }) => {
   const from = await side(db, flow, query.from);
   const to = await side(db, flow, query.to);
   const diff = diffFlows(from.graph, to.graph, { registry: nodeRegistry });
-  const lines = describeFlowDiff(diff, { from: from.graph, to: to.graph }, nodeRegistry, ctx.locale);
+  const lines = describeFlowDiff(diff, { from: from.graph, to: to.graph }, nodeRegistry, ctx.locale, await referenceCatalog(db, ctx.workspaceId, ctx.locale));
   return Response.json({ from, to, diff, lines });
 });
