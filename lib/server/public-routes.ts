@@ -3,7 +3,9 @@
  * page and every /api route — needs a session or an API key. The proxy (proxy.ts) lets these
  * through; the route-enumeration test (tests/e2e/routes-auth.test.ts) calls every route of the
  * built app without credentials and fails for any route that answers but is not listed here.
- * Public bot surfaces (chat page, widget, per-bot API) will be added here by name when they land.
+ * The published chat page (/c/SLUG) and its embeddable twin (/embed/SLUG) are public by design;
+ * they get their own CSP in the proxy (lib/server/chat-page-csp.ts). The widget script itself,
+ * /widget.js, is a static file and skips the proxy like the icons.
  */
 export const PUBLIC_API_ROUTES: ReadonlyArray<{ path: string; methods: readonly string[] }> = [
   { path: "/api/v1/health", methods: ["GET"] },
@@ -14,7 +16,7 @@ export const PUBLIC_API_ROUTES: ReadonlyArray<{ path: string; methods: readonly 
   { path: "/api/v1/auth/invites/[token]/accept", methods: ["POST"] },
 ];
 
-export const PUBLIC_PAGES: readonly string[] = ["/login", "/setup", "/invite/[token]"];
+export const PUBLIC_PAGES: readonly string[] = ["/login", "/setup", "/invite/[token]", "/c/[slug]", "/embed/[slug]"];
 
 function matches(pattern: string, pathname: string): boolean {
   const want = pattern.split("/");
