@@ -185,3 +185,4 @@ export type Provider = InferSelectModel<typeof providers>;
 export type Setting = InferSelectModel<typeof settings>;
 export * from "./schema-knowledge";
 export * from "./schema-accounts";
+export * from "./schema-bots";

@@ -127,6 +127,24 @@ function readKeyFile(file: string): Buffer | undefined {
 }
 
 let appBox: SecretBox | undefined;
+const subkeys = new Map<string, Buffer>();
+
+/**
+ * A 32-byte key for one purpose, derived with HKDF-SHA256 from the app's secret key
+ * (TRELLIS_SECRET_KEY or DATA_DIR/secret.key), so a key used to sign tokens is never the one
+ * that encrypts stored secrets, and every process of one deployment derives the same key.
+ * @example const key = appSubkey("trellis end-user tokens v1");
+ */
+export function appSubkey(purpose: string): Buffer {
+  let key = subkeys.get(purpose);
+  if (!key) {
+    const { TRELLIS_SECRET_KEY, DATA_DIR } = env();
+    const root = loadSecretKey({ secretKey: TRELLIS_SECRET_KEY, dataDir: DATA_DIR });
+    key = Buffer.from(hkdfSync("sha256", root, "trellis", purpose, KEY_BYTES));
+    subkeys.set(purpose, key);
+  }
+  return key;
+}
 
 /**
  * The app's SecretBox, keyed from TRELLIS_SECRET_KEY or DATA_DIR/secret.key (see lib/env.ts).

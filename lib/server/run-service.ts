@@ -26,6 +26,8 @@ export interface FlowRunRequest {
   locale: Locale;
   /** Aborts the run (the client went away). */
   signal?: AbortSignal;
+  /** Adapts the services nodes get, e.g. a published bot's cap on output tokens and its usage meter. */
+  wrapServices?: (services: EngineServices) => EngineServices;
 }
 
 const guardedFetch = createGuardedFetch();
@@ -104,7 +106,7 @@ export function startFlowRun(request: FlowRunRequest): { runId: string; events: 
     try {
       for await (const event of runFlow(request.graph, {
         registry: nodeRegistry,
-        services: engineServices(db, workspaceId),
+        services: request.wrapServices ? request.wrapServices(engineServices(db, workspaceId)) : engineServices(db, workspaceId),
         input: request.input,
         locale: request.locale,
         signal: controller.signal,
