@@ -1,4 +1,5 @@
 import "server-only";
+import { readBotSettings } from "@/lib/bots/types";
 import { getDb } from "@/lib/db";
 import { findBot } from "@/lib/server/bots/lookup";
 
@@ -11,8 +12,8 @@ import { findBot } from "@/lib/server/bots/lookup";
  */
 export async function embedOrigins(slug: string): Promise<string[]> {
   try {
-    const bot = await findBot(await getDb(), slug);
-    return bot.settings.widgetEnabled ? [...bot.settings.allowedOrigins] : [];
+    const settings = readBotSettings((await findBot(await getDb(), slug)).settings);
+    return settings.widgetEnabled ? [...settings.allowedOrigins] : [];
   } catch {
     return [];
   }
