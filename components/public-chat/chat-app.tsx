@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { NextIntlClientProvider } from "next-intl";
 import { ChatApiError, PublicChatApi, type PublicBot } from "@/lib/client/public-chat";
 import type { Locale } from "@/lib/i18n/locale";
@@ -85,9 +85,12 @@ export function ChatApp(props: ChatAppProps) {
     };
   }, [props.slug, props.fallbackLocale, store]);
 
-  // Once the bot and the stored token are known (and no gate stands in the way), open a session.
+  // Once the bot and the stored token are known (and no gate stands in the way), open a session —
+  // once: a second one would make a second anonymous end user.
+  const opened = useRef(false);
   useEffect(() => {
-    if (!bot || !stored || phase.name !== "loading") return;
+    if (!bot || !stored || phase.name !== "loading" || opened.current) return;
+    opened.current = true;
     void connect(stored);
   }, [bot, stored, phase.name, connect]);
 
