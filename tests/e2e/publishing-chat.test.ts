@@ -79,6 +79,7 @@ describe("C16 the published chat page /c/SLUG", () => {
     expect(res?.status()).toBe(200);
     await expect.poll(() => page.getByTestId("greeting").textContent()).toContain("退货与退款");
     expect(await page.getByTestId("suggested-question").allTextContents()).toEqual(["多久内可以退货？", "退款多久到账？"]);
+    await page.screenshot({ path: path.join(screenshotDir, "public-chat-zh-phone-welcome.png") });
     const growth = await watchGrowth(page);
 
     // ACT: a suggested question
@@ -165,7 +166,7 @@ describe("C16 the published chat page /c/SLUG", () => {
 
   it("C16 hostile model output runs no script, loads nothing from attacker.example, and the page sends a strict CSP", async () => {
     // ARRANGE
-    const context = await browser.newContext({ locale: "en-US" });
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
@@ -193,6 +194,7 @@ describe("C16 the published chat page /c/SLUG", () => {
     const csp = res?.headers()["content-security-policy"] ?? "";
     expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    await page.screenshot({ path: path.join(screenshotDir, "public-chat-hostile-output.png") });
     for (const directive of ["img-src 'self';", "connect-src 'self'", "frame-src 'none'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
     await context.close();
   });
