@@ -141,7 +141,16 @@ export function ChatScreen({ bot, mode, overrides, phase, onAccessCode, onClose 
                 ) : null}
               </div>
             ) : (
-              chat.turns.map((turn) => <MessageView key={turn.key} turn={turn} avatar={avatar} onCite={setCitation} onRate={(rating, comment) => chat.rate(turn, rating, comment)} />)
+              chat.turns.map((turn, i) => (
+                <MessageView
+                  key={turn.key}
+                  turn={turn}
+                  avatar={avatar}
+                  onCite={setCitation}
+                  onRate={(rating, comment) => chat.rate(turn, rating, comment)}
+                  onRetry={i === chat.turns.length - 1 && !chat.streaming ? chat.retry : undefined}
+                />
+              ))
             )}
           </div>
         </div>

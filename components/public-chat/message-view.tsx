@@ -17,7 +17,7 @@ const UP = "M7 11v9H4v-9zM7 11l4-8a2 2 0 0 1 2 2v4h6a2 2 0 0 1 2 2l-2 7a2 2 0 0 
 const DOWN = "M17 13V4h3v9zM17 13l-4 8a2 2 0 0 1-2-2v-4H5a2 2 0 0 1-2-2l2-7a2 2 0 0 1 2-2h10";
 
 /** One turn of the conversation: the question, or the answer with its sources and actions. */
-export function MessageView({ turn, avatar, onCite, onRate }: { turn: Turn; avatar: React.ReactNode; onCite: (c: Citation) => void; onRate: (rating: "up" | "down" | null, comment?: string) => Promise<void> }) {
+export function MessageView({ turn, avatar, onCite, onRate, onRetry }: { turn: Turn; avatar: React.ReactNode; onCite: (c: Citation) => void; onRate: (rating: "up" | "down" | null, comment?: string) => Promise<void>; onRetry?: () => void }) {
   const t = useTranslations("publicChat");
   const [copied, setCopied] = useState(false);
   const [asking, setAsking] = useState<"up" | "down" | null>(null);
@@ -86,6 +86,11 @@ export function MessageView({ turn, avatar, onCite, onRate }: { turn: Turn; avat
             <p className="pc-error" role="alert" data-testid="chat-error">
               {turn.error}
             </p>
+          ) : null}
+          {turn.error && onRetry ? (
+            <button type="button" className="pc-retry" onClick={onRetry} data-testid="retry">
+              {t("retry")}
+            </button>
           ) : null}
         </div>
         {done && turn.content && turn.id ? (

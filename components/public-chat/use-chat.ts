@@ -117,6 +117,14 @@ export function useChat(api: PublicChatApi | null, describe: (error: unknown) =>
 
   const stop = useCallback(() => abort.current?.abort(), []);
 
+  /** Sends the last question again after a failed answer (a limit passed, the network back). */
+  const retry = useCallback(() => {
+    const question = turns[turns.length - 2];
+    if (!question || question.role !== "user" || abort.current) return;
+    setTurns((prev) => prev.slice(0, -2));
+    void send(question.content);
+  }, [turns, send]);
+
   const rate = useCallback(
     async (turn: Turn, rating: "up" | "down" | null, comment?: string) => {
       if (!api || !turn.id) return;
@@ -136,5 +144,5 @@ export function useChat(api: PublicChatApi | null, describe: (error: unknown) =>
     [api, conversationId, open, refreshList],
   );
 
-  return { conversations, conversationId, turns, streaming, send, stop, open, rate, remove };
+  return { conversations, conversationId, turns, streaming, send, stop, retry, open, rate, remove };
 }

@@ -91,9 +91,18 @@ describe("C17 the embeddable widget on a host page", () => {
     expect(stored).toBeTruthy();
     await page.screenshot({ path: path.join(screenshotDir, "widget-host-page.png") });
 
-    // ACT: forget everything the iframe kept itself (what partitioned storage looks like), reload
+    // ACT: forget anything the iframe kept itself (what partitioned storage looks like; this
+    // Chromium blocks a cross-site iframe's storage outright), reload
     const iframe = page.frames().find((f) => f.url().startsWith(`${app.url}/embed/`));
-    await iframe!.evaluate(() => localStorage.clear());
+    const ownStorage = await iframe!.evaluate(() => {
+      try {
+        localStorage.clear();
+        return "cleared";
+      } catch {
+        return "blocked";
+      }
+    });
+    console.info(`[widget] the embed iframe's own localStorage: ${ownStorage}`);
     await page.reload();
     await page.evaluate(() => (window as unknown as { Trellis: { open(): void } }).Trellis.open());
 
