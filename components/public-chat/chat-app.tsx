@@ -52,7 +52,8 @@ export function ChatApp(props: ChatAppProps) {
       } catch (error) {
         const code = error instanceof ChatApiError ? error.code : "";
         if (code.startsWith("access_code")) setPhase({ name: "access-code", invalid: Boolean(accessCode) });
-        else if (code.startsWith("signature")) setPhase({ name: "problem", key: "signedOnly" });
+        else if (code === "signature_required") setPhase({ name: "problem", key: "signedOnly" });
+        else if (code.startsWith("signature")) setPhase({ name: "problem", key: "signatureRefused" });
         else if (error instanceof ChatApiError && error.status === 404) setPhase({ name: "problem", key: "notFound" });
         else setPhase({ name: "problem", key: "failed", message: error instanceof Error ? error.message : String(error) });
       }

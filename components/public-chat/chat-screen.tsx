@@ -14,7 +14,7 @@ export type Phase =
   | { name: "loading" }
   | { name: "ready"; api: PublicChatApi }
   | { name: "access-code"; invalid: boolean }
-  | { name: "problem"; key: "notFound" | "signedOnly" | "embedRefused" | "failed"; message?: string };
+  | { name: "problem"; key: "notFound" | "signedOnly" | "signatureRefused" | "embedRefused" | "failed"; message?: string };
 
 interface Props {
   bot: PublicBot | null;

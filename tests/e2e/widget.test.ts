@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -8,6 +9,7 @@ import { PublicChatPage } from "./pages/public-chat";
 import { startApp, type AppServer } from "./support/app-server";
 import { launchBrowser, screenshotDir } from "./support/browser";
 import { publishBot } from "./support/publish";
+import { json } from "./support/sse";
 
 /**
  * The widget on someone else's site (C17): a host page served from a second origin embeds the
@@ -44,6 +46,7 @@ describe("C17 the embeddable widget on a host page", () => {
   let allowed: HostSite;
   let stranger: HostSite;
   let slug = "";
+  let flowId = "";
 
   beforeAll(async () => {
     models = await startModelServer({ tokenDelayMs: 5, reply: (messages) => `收到：${[...messages].reverse().find((m) => m.role === "user")?.content ?? ""}（共 ${messages.filter((m) => m.role === "user").length} 条提问）` });
@@ -53,7 +56,7 @@ describe("C17 the embeddable widget on a host page", () => {
     // "localhost" and "127.0.0.1" are different sites to the browser: the iframe is truly third-party.
     allowed = await hostSite("localhost", tag);
     stranger = await hostSite("127.0.0.1", tag);
-    ({ slug } = await publishBot(app, { name: "Acme 客服", settings: { title: "Acme 客服", language: "zh", greeting: "你好，有什么可以帮你？", allowedOrigins: [allowed.origin], widgetEnabled: true } }));
+    ({ slug, flowId } = await publishBot(app, { name: "Acme 客服", settings: { title: "Acme 客服", language: "zh", greeting: "你好，有什么可以帮你？", allowedOrigins: [allowed.origin], widgetEnabled: true } }));
   }, 180_000);
 
   afterAll(async () => {
@@ -146,5 +149,41 @@ describe("C17 the embeddable widget on a host page", () => {
     const ok = await fetch(`${app.url}/api/v1/public/bots/${slug}`, { headers: { Origin: allowed.origin } });
     expect(ok.status).toBe(200);
     await context.close();
+  });
+
+  it("a signed user of the host site finds their conversation on another device; a forged signature is refused", async () => {
+    // ARRANGE: the host site's server signs its user with the bot's secret
+    const bot = await json(`${app.url}/api/v1/flows/${flowId}/bot?reveal=1`);
+    const secret = bot.body.bot.signingSecret as string;
+    const expires = Math.floor(Date.now() / 1000) + 3600;
+    const sign = (id: string) => createHmac("sha256", secret).update(`${id}.${expires}`).digest("hex");
+    const signed = { id: "customer-42", expires, signature: sign("customer-42") };
+    const device = async (user: typeof signed) => {
+      const context = await browser.newContext({ locale: "zh-CN" });
+      const page = await context.newPage();
+      await page.goto(allowed.origin);
+      await page.waitForFunction(() => "Trellis" in window);
+      await page.evaluate((u) => {
+        const api = (window as unknown as { Trellis: { identify(u: unknown): void; open(): void } }).Trellis;
+        api.identify(u);
+        api.open();
+      }, user);
+      return { context, frame: page.frameLocator("[data-trellis-widget] >> iframe") };
+    };
+
+    // ACT: chat on one device, then open the widget on another
+    const first = await device(signed);
+    const chat = new PublicChatPage(first.frame);
+    await chat.ask("我的订单到哪了？");
+    expect((await chat.finishedAnswer()).status).toBe("ok");
+    await first.context.close();
+    const second = await device(signed);
+    const forged = await device({ ...signed, signature: sign("customer-43") });
+
+    // ASSERT
+    await expect.poll(() => new PublicChatPage(second.frame).questions().allTextContents(), { timeout: 20_000 }).toEqual(["我的订单到哪了？"]);
+    await expect.poll(() => forged.frame.getByTestId("chat-problem").textContent(), { timeout: 20_000 }).toBe("无法验证你在该网站的登录状态，请刷新页面后重试。");
+    await second.context.close();
+    await forged.context.close();
   });
 });
