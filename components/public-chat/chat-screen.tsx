@@ -162,7 +162,12 @@ export function ChatScreen({ bot, mode, overrides, phase, onAccessCode, onClose 
   const ready = phase.name === "ready";
   return (
     <div className={`pc-app pc-${mode}`} style={{ "--pc-accent": color } as React.CSSProperties}>
-      {mode === "page" && ready ? <aside className={`pc-side${drawer ? " open" : ""}`}>{list}</aside> : null}
+      {mode === "page" && ready ? (
+        <aside className={`pc-side${drawer ? " open" : ""}`}>
+          {list}
+          <p className="pc-powered">{t("poweredBy")}</p>
+        </aside>
+      ) : null}
       {mode === "embed" && ready && drawer ? (
         <div className="pc-overlay pc-drawer" onClick={() => setDrawer(false)}>
           <div className="pc-drawer-panel" onClick={(e) => e.stopPropagation()}>
