@@ -25,7 +25,7 @@ export interface ChatAppProps {
 function pickLocale(bot: PublicBot | null, override: string | undefined, fallback: Locale): Locale {
   if (bot?.language === "zh" || bot?.language === "en") return bot.language;
   if (override) return override.toLowerCase().startsWith("zh") ? "zh" : "en";
-  if (typeof navigator !== "undefined" && navigator.language) return navigator.language.toLowerCase().startsWith("zh") ? "zh" : "en";
+  if (typeof window !== "undefined" && navigator.language) return navigator.language.toLowerCase().startsWith("zh") ? "zh" : "en";
   return fallback;
 }
 
