@@ -9,14 +9,14 @@ import path from "node:path";
  * Call `await appSession()` in beforeAll, before anything opens the app's database.
  * @example const s = await appSession(); await handler(s.request("http://127.0.0.1/api/v1/x", { method: "POST", body }), …);
  */
-export async function appSession(): Promise<{
+export async function appSession(options: { /** A PostgreSQL database instead of PGlite. */ databaseUrl?: string } = {}): Promise<{
   cookie: string;
   request(url: string, init?: RequestInit): Request;
   dispose(): Promise<void>;
 }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "trellis-app-"));
   process.env.DATA_DIR = dataDir;
-  process.env.DATABASE_URL = "";
+  process.env.DATABASE_URL = options.databaseUrl ?? "";
   const { getDb, closeDb } = await import("@/lib/db");
   const { setupOwner } = await import("@/lib/server/accounts");
   const { token } = await setupOwner(await getDb(), { email: "owner@test.local", name: "Owner", password: "owner-password" });

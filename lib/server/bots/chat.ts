@@ -18,7 +18,7 @@ import { releaseFor } from "./releases";
  * One turn with a published bot, shared by the public chat, the bot API and the OpenAI-compatible
  * endpoint. It runs the bot's *release* (never the draft, never settings from the caller: C3),
  * and keeps the hot path short: the admission check, the release (cached) and the conversation's
- * history are fetched concurrently; the user message is written while the model already runs; the
+ * history are fetched concurrently; the question is written once the first token is out; the
  * answer and the token usage are stored after the last token.
  */
 
@@ -120,13 +120,20 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
   const userMessageId = randomUUID();
   const messageId = randomUUID();
   const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-  const userWrite = stateless
-    ? Promise.resolve()
-    : (async () => {
-        if (!call.conversationId) await createConversation(db, { id: conversationId, botId: bot.id, endUserId: call.caller.endUserId, title: call.message.slice(0, 80) });
-        await addMessages(db, [{ id: userMessageId, conversationId, botId: bot.id, role: "user", content: call.message, releaseNumber: active.number }]);
-      })();
-  userWrite.catch(() => undefined);
+  // The question is stored once the first token is out (or the run ended without one): on an
+  // embedded database every statement queues on one connection, and the model's first token
+  // should not wait behind bookkeeping.
+  let userWrite: Promise<void> | undefined;
+  const writeUser = (): Promise<void> => {
+    userWrite ??= stateless
+      ? Promise.resolve()
+      : (async () => {
+          if (!call.conversationId) await createConversation(db, { id: conversationId, botId: bot.id, endUserId: call.caller.endUserId, title: call.message.slice(0, 80) });
+          await addMessages(db, [{ id: userMessageId, conversationId, botId: bot.id, role: "user", content: call.message, releaseNumber: active.number }]);
+        })();
+    userWrite.catch(() => undefined);
+    return userWrite;
+  };
 
   const run = startFlowRun({
     db,
@@ -150,7 +157,7 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
     const store = async (status: "ok" | "error" | "stopped") => {
       stored = true;
       if (stateless) return;
-      await userWrite;
+      await writeUser();
       await addMessages(db, [
         {
           id: messageId,
@@ -170,6 +177,7 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
       yield { type: "start", conversationId, messageId, runId: run.runId, release: active.number };
       for await (const event of run.events) {
         if (event.type === "token" && event.answer) {
+          if (!streamed) void writeUser();
           streamed = true;
           text += event.text;
           yield { type: "token", text: event.text };

@@ -101,30 +101,37 @@ export function completionStream(events: AsyncGenerator<ChatEvent>, model: strin
   });
   let finished = false;
   const stream = new ReadableStream<Uint8Array>({
+    // A pull that enqueues nothing is not called again, so events that have no chunk of their
+    // own (progress, citations) are skipped inside one pull.
     async pull(controller) {
       if (finished) {
         controller.close();
         return;
       }
       try {
-        const next = await events.next();
-        if (next.done) {
-          finished = true;
-          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+        for (;;) {
+          const next = await events.next();
+          if (next.done) {
+            finished = true;
+            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            return;
+          }
+          const event = next.value;
+          if (event.type === "start") {
+            id = `chatcmpl-${event.runId}`;
+            controller.enqueue(data(chunk({ role: "assistant", content: "" }, null)));
+          } else if (event.type === "token") {
+            controller.enqueue(data(chunk({ content: event.text }, null)));
+          } else if (event.type === "done") {
+            controller.enqueue(data(chunk({}, "stop")));
+            if (includeUsage) controller.enqueue(data({ id, object: "chat.completion.chunk", created, model, system_fingerprint: null, choices: [], usage: toUsage(event.usage) }));
+          } else if (event.type === "error") {
+            finished = true;
+            controller.enqueue(data({ error: { message: event.message, type: "server_error", code: event.code, param: null } }));
+          } else {
+            continue;
+          }
           return;
-        }
-        const event = next.value;
-        if (event.type === "start") {
-          id = `chatcmpl-${event.runId}`;
-          controller.enqueue(data(chunk({ role: "assistant", content: "" }, null)));
-        } else if (event.type === "token") {
-          controller.enqueue(data(chunk({ content: event.text }, null)));
-        } else if (event.type === "done") {
-          controller.enqueue(data(chunk({}, "stop")));
-          if (includeUsage) controller.enqueue(data({ id, object: "chat.completion.chunk", created, model, system_fingerprint: null, choices: [], usage: toUsage(event.usage) }));
-        } else if (event.type === "error") {
-          finished = true;
-          controller.enqueue(data({ error: { message: event.message, type: "server_error", code: event.code, param: null } }));
         }
       } catch (error) {
         finished = true;
