@@ -6,7 +6,7 @@ import { ChatApiError, PublicChatApi, type PublicBot } from "@/lib/client/public
 import type { Locale } from "@/lib/i18n/locale";
 import type { SignedUser } from "@/widget/protocol";
 import { ChatScreen, type Phase } from "./chat-screen";
-import { embedTokenStore, EmbedNotAllowedError, pageTokenStore, type TokenStore } from "./token-store";
+import { embedTokenStore, pageTokenStore, type TokenStore } from "./token-store";
 
 type Dictionary = Record<string, string>;
 
@@ -75,8 +75,7 @@ export function ChatApp(props: ChatAppProps) {
         else if (config.access === "signed" && !from.user && !from.token) setPhase({ name: "problem", key: "signedOnly" });
       } catch (error) {
         if (cancelled) return;
-        if (error instanceof EmbedNotAllowedError) setPhase({ name: "problem", key: "embedRefused" });
-        else if (error instanceof ChatApiError && error.status === 404) setPhase({ name: "problem", key: "notFound" });
+        if (error instanceof ChatApiError && error.status === 404) setPhase({ name: "problem", key: "notFound" });
         else if (error instanceof ChatApiError && error.code === "origin_not_allowed") setPhase({ name: "problem", key: "embedRefused" });
         else setPhase({ name: "problem", key: "failed", message: error instanceof Error ? error.message : String(error) });
       }

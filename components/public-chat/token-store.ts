@@ -41,10 +41,12 @@ export function pageTokenStore(slug: string): TokenStore {
   };
 }
 
-/** How long the embed page waits for the widget's answer before it concludes there is none. */
+/**
+ * How long the embed page waits for the widget's answer before it concludes there is none (a
+ * site that frames /embed/SLUG itself, without widget.js): it then keeps the token in its own
+ * storage where the browser allows it. Only allowed sites can frame the page at all (CSP).
+ */
 const HANDSHAKE_MS = 3_000;
-
-export class EmbedNotAllowedError extends Error {}
 
 export function embedTokenStore(slug: string, allowedOrigins: readonly string[]): TokenStore {
   const framed = typeof window !== "undefined" && window.parent !== window;
@@ -58,10 +60,10 @@ export function embedTokenStore(slug: string, allowedOrigins: readonly string[])
     load() {
       // Opened on its own (not framed), the embed page keeps the token like the chat page does.
       if (!framed) return Promise.resolve({ token: read(key), user: null });
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve) => {
         const timer = setTimeout(() => {
           window.removeEventListener("message", onInit);
-          reject(new EmbedNotAllowedError("no widget answered from an allowed origin"));
+          resolve({ token: read(key), user: null });
         }, HANDSHAKE_MS);
         function onInit(event: MessageEvent) {
           if (!accepted(event)) return;
@@ -82,7 +84,7 @@ export function embedTokenStore(slug: string, allowedOrigins: readonly string[])
     },
     save(token) {
       if (parentOrigin) post({ source: SOURCE, type: "token", token }, parentOrigin);
-      else if (!framed) write(key, token);
+      else write(key, token);
     },
     onIdentify(listener) {
       identifyListeners.add(listener);
