@@ -118,7 +118,11 @@ export async function chatJson(events: AsyncGenerator<ChatEvent>): Promise<Respo
   for await (const event of events) {
     if (event.type === "start") start = event;
     else if (event.type === "citations") citations = event.citations;
-    else if (event.type === "error") return Response.json({ error: { code: event.code, message: event.message }, conversationId: start?.conversationId, messageId: start?.messageId }, { status: 502 });
+    else if (event.type === "error") {
+      // A missing or mistyped input variable is the caller's mistake; anything else failed upstream.
+      const status = event.code.startsWith("VARIABLE_") ? 400 : 502;
+      return Response.json({ error: { code: event.code, message: event.message }, conversationId: start?.conversationId, messageId: start?.messageId }, { status });
+    }
     else if (event.type === "done") {
       return Response.json({ conversationId: event.conversationId, messageId: event.messageId, runId: start?.runId, release: start?.release, answer: event.answer, citations, usage: event.usage });
     }
