@@ -7,9 +7,9 @@ const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
  * RSC payload scripts (`self.__next_f.push(…)`) and React sets inline styles, hence
  * 'unsafe-inline' for scripts and styles; everything else is same-origin only. Pages are never
  * framed (frame-ancestors 'none' + X-Frame-Options DENY).
- * Public chat pages and the embed widget (later) must differ: they are framed by the allow-listed
- * origins of their bot (C17), so they will get their own `headers()` entry with
- * `frame-ancestors <allowed origins>` and no X-Frame-Options.
+ * The published chat pages (/c/SLUG, /embed/SLUG) differ: the proxy gives each response a
+ * stricter, nonce-based CSP whose frame-ancestors are the bot's allowed sites (C16, C17;
+ * lib/server/chat-page-csp.ts), so they are left out of the studio's CSP and X-Frame-Options here.
  */
 const contentSecurityPolicy = [
   "default-src 'self'",
@@ -26,13 +26,12 @@ const contentSecurityPolicy = [
 ].join("; ");
 
 /** Sent with every response, API included. No Access-Control-* headers anywhere: the API is same-origin only. */
-const securityHeaders = [
+const commonHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
 ];
+const securityHeaders = [...commonHeaders, { key: "X-Frame-Options", value: "DENY" }, { key: "Content-Security-Policy", value: contentSecurityPolicy }];
 
 /**
  * The framework copies a request's body for proxy.ts and, by default, passes on only its first
@@ -57,7 +56,12 @@ const nextConfig = {
   // Lets parallel builds (several worktrees' e2e runs on one machine) use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      // Every path but the chat pages (the negative lookahead also matches "/").
+      { source: "/:path((?!c/|embed/).*)", headers: securityHeaders },
+      { source: "/c/:slug*", headers: commonHeaders },
+      { source: "/embed/:slug*", headers: commonHeaders },
+    ];
   },
 };
 

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage } from "@/lib/i18n/locale";
+import { chatPageCsp, chatPageOf } from "@/lib/server/chat-page-csp";
 import { isPublicPath } from "@/lib/server/public-routes";
 
 /**
@@ -9,7 +10,18 @@ import { isPublicPath } from "@/lib/server/public-routes";
  * /login. This only checks that credentials are present; route() and the studio layout verify
  * them against the database and check the role. Static build assets are excluded by the matcher.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  // A malformed path never reaches a chat page: the gate answers it with a 404.
+  const chatPage = malformedPath(request.nextUrl.pathname) ? null : chatPageOf(request.nextUrl.pathname);
+  if (chatPage) return chatPageResponse(request, chatPage);
+  const response = gate(request);
+  // Other paths under the chat pages' prefixes (404s) are left out of the studio's headers in
+  // next.config.js: they get the chat pages' CSP, unframeable.
+  if (/^\/(c|embed)\//.test(request.nextUrl.pathname)) response.headers.set("Content-Security-Policy", chatPageCsp({ nonce: nonce(), frameAncestors: [] }));
+  return response;
+}
+
+function gate(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
   // A path that does not decode to text (invalid UTF-8, NUL, control characters) names nothing:
   // 404 here, before the framework's own decoding turns it into a 500.
@@ -50,7 +62,26 @@ function malformedPath(pathname: string): boolean {
   return /[\u0000-\u001f\u007f\uFFFD]/.test(decoded);
 }
 
+/**
+ * A published chat page gets its own CSP with a fresh nonce (Next.js reads it from the request
+ * and puts it on its scripts) and, for /embed/, the bot's allowed sites as frame-ancestors.
+ * The allowed origins also travel to the page in a request header that is always overwritten
+ * here, so a caller cannot supply their own: the embed page trusts postMessage only from them.
+ */
+async function chatPageResponse(request: NextRequest, page: { kind: "page" | "embed"; slug: string }) {
+  const origins = page.kind === "embed" ? await (await import("@/lib/server/embed-origins")).embedOrigins(page.slug) : [];
+  const csp = chatPageCsp({ nonce: nonce(), frameAncestors: origins, dev: process.env.NODE_ENV === "development" });
+  const forwarded = new Headers(request.headers);
+  forwarded.set("content-security-policy", csp);
+  forwarded.set("x-trellis-embed-origins", origins.join(" "));
+  const response = NextResponse.next({ request: { headers: forwarded } });
+  response.headers.set("Content-Security-Policy", csp);
+  return response;
+}
+
+const nonce = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+
 export const config = {
-  // Everything except the build's static files and icons (they hold no data).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  // Everything except the build's static files, the icons and the widget script (they hold no data).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|widget.js).*)"],
 };

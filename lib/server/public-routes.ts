@@ -5,6 +5,9 @@
  * built app without credentials and fails for any route that answers but is not listed here.
  * The published-bot surfaces are public too: they are reached by a bot's slug with an end-user
  * token (lib/server/bots/credentials.ts) or a bot API key `tbk_…`, checked inside each route.
+ * The published chat page (/c/SLUG) and its embeddable twin (/embed/SLUG) are public by design;
+ * they get their own CSP in the proxy (lib/server/chat-page-csp.ts). The widget script itself,
+ * /widget.js, is a static file and skips the proxy like the icons.
  */
 export const PUBLIC_API_ROUTES: ReadonlyArray<{ path: string; methods: readonly string[] }> = [
   { path: "/api/v1/health", methods: ["GET"] },
@@ -27,7 +30,7 @@ export const PUBLIC_API_ROUTES: ReadonlyArray<{ path: string; methods: readonly 
   { path: "/api/v1/openai/models", methods: ["GET"] },
 ];
 
-export const PUBLIC_PAGES: readonly string[] = ["/login", "/setup", "/invite/[token]"];
+export const PUBLIC_PAGES: readonly string[] = ["/login", "/setup", "/invite/[token]", "/c/[slug]", "/embed/[slug]"];
 
 function matches(pattern: string, pathname: string): boolean {
   const want = pattern.split("/");

@@ -9,6 +9,8 @@ const root = path.resolve(__dirname, "../../..");
  * is already there (local re-runs). CI always starts from a clean clone, so it always builds.
  */
 export default function setup() {
+  // The widget (public/widget.js, not committed) is built from widget/ in a moment, every time.
+  execFileSync("npx", ["tsx", "scripts/build-widget.ts"], { cwd: root, stdio: "inherit" });
   const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (process.env.E2E_SKIP_BUILD === "1" && existsSync(buildId)) return;
   if (existsSync(buildId) && !sourcesNewerThan(statSync(buildId).mtimeMs)) return;
@@ -18,7 +20,7 @@ export default function setup() {
 }
 
 function sourcesNewerThan(mtime: number): boolean {
-  const out = execFileSync("git", ["ls-files", "-m", "-o", "--exclude-standard", "app", "lib", "nodes", "components", "messages", "proxy.ts"], { cwd: root }).toString();
+  const out = execFileSync("git", ["ls-files", "-m", "-o", "--exclude-standard", "app", "lib", "nodes", "components", "messages", "proxy.ts", "next.config.js"], { cwd: root }).toString();
   const tracked = execFileSync("git", ["log", "-1", "--format=%ct"], { cwd: root }).toString().trim();
   if (Number(tracked) * 1000 > mtime) return true;
   return out
