@@ -11,7 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { Answer, RunError } from "@/lib/engine/types";
+import type { Answer, RunError } from "@/lib/flow/run-record";
 import type { FlowDocument } from "@/lib/flow/schema";
 import type { ProviderKind } from "@/lib/providers/types";
 import type { RunInput } from "@/nodes/context";

@@ -6,7 +6,8 @@ import type { NodeContext } from "@/nodes/context";
 import type { DocumentChunk } from "@/nodes/ports";
 import { buildPlan, type NodeSlot, type RunPlan } from "./plan";
 import { formatDuration, runMessages } from "./run-messages";
-import { defaultLimits, type Answer, type RunError, type RunEvent, type RunLimits, type RunOptions } from "./types";
+import { defaultLimits, type RunLimits, type RunOptions } from "./types";
+import type { Answer, RunError, RunEvent } from "@/lib/flow/run-record";
 
 /** A node output larger than `maxOutputBytes` ends the run. */
 const outputTooLarge = {

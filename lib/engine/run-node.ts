@@ -7,7 +7,8 @@ import type { NodeContext } from "@/nodes/context";
 import { canConnect, type PortKind } from "@/nodes/ports";
 import { converterFor } from "./convert";
 import { formatDuration, runMessages } from "./run-messages";
-import { defaultLimits, type RunError, type RunOptions } from "./types";
+import { defaultLimits, type RunOptions } from "./types";
+import type { RunError } from "@/lib/flow/run-record";
 
 export type SingleNodeOptions = Omit<RunOptions, "limits"> & { timeoutMs?: number };
 

@@ -1,4 +1,4 @@
-import type { NodeRegistry } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
 import type { FlowDocument, FlowEdge, FlowNode } from "./schema";
 
 /** One setting that differs, at its path in the node's settings ("branches.0.rules.0.value"). */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { buildGraph, findCycle, reachableFrom, type FlowGraph } from "@/lib/engine/graph";
-import type { NodeRegistry } from "@/lib/engine/types";
+import { buildGraph, findCycle, reachableFrom, type FlowGraph } from "./graph";
+import type { NodeRegistry } from "@/nodes/define";
 import { errorMessage } from "@/lib/errors";
 import type { Locale, Localized } from "@/lib/i18n/locale";
 import { portsOf, type AnyNodeDef, type PortMap } from "@/nodes/define";

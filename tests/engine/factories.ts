@@ -1,4 +1,5 @@
-import type { RunEvent, RunOptions } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
+import type { RunOptions } from "@/lib/engine/types";
 import type { FlowDocument, FlowEdge, FlowNode } from "@/lib/flow/schema";
 import type { EngineServices } from "@/lib/engine/types";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runFlow } from "@/lib/engine/run-flow";
-import { defaultLimits, type NodeRegistry } from "@/lib/engine/types";
+import { defaultLimits } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
 import { defineNode } from "@/nodes/define";
 import { port } from "@/nodes/ports";
 import { collect, finished, makeEdge, makeFlow, makeNode, ofType, runOptions } from "./factories";

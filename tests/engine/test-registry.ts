@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { NodeRegistry } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
 import { AppError } from "@/lib/errors";
 import { defineNode } from "@/nodes/define";
 import { port } from "@/nodes/ports";

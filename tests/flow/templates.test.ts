@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runFlow } from "@/lib/engine/run-flow";
-import type { EngineServices, NodeRegistry, RunEvent } from "@/lib/engine/types";
+import type { EngineServices } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { listTemplates, templateFlow, templateIds } from "@/lib/flow/templates";
 import { validateFlow } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
