@@ -10,7 +10,7 @@
  *
  * answer_in_context reads the context as the retriever node builds it from the best chunks that
  * fit the budget: neighbouring chunks of one document joined into one excerpt, their overlap
- * counted once (lib/rag/excerpts.ts).
+ * counted once (lib/text/excerpts.ts).
  *
  * The embedder is the offline hash embedder by default; TRELLIS_EVAL_EMBEDDER=<provider id>
  * (e.g. "ollama-local", "default" or a stored provider's id) selects another, resolved like the

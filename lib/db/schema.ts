@@ -13,7 +13,7 @@ import {
 } from "drizzle-orm/pg-core";
 import type { Answer, RunError } from "@/lib/flow/run-record";
 import type { FlowDocument } from "@/lib/flow/schema";
-import type { ProviderKind } from "@/lib/providers/types";
+import type { ProviderKind } from "@/lib/provider-config";
 import type { RunInput } from "@/nodes/context";
 import { createdAt, id, updatedAt } from "./columns";
 

@@ -4,7 +4,8 @@ import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
 import { parseOpenAIModels } from "./openai-compatible";
 import type { RequestGuard } from "./request-guard";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 export const HF_DEFAULT_CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct";
 export const HF_DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";

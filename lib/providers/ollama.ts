@@ -2,7 +2,8 @@ import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
 import { streamPieces } from "./lc-messages";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 export const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434";
 export const OLLAMA_DEFAULT_CHAT_MODEL = "qwen2.5";

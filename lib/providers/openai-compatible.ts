@@ -3,7 +3,8 @@ import { AppError } from "@/lib/errors";
 import type { ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
 import { streamPieces } from "./lc-messages";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 export const OPENAI_DEFAULT_CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct";
 export const OPENAI_DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";

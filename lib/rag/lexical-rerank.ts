@@ -17,7 +17,7 @@
  * fusion): the features read BM25's order. With a real embedding model the fused order is the
  * model's and the features were not fitted on it, so it is not applied there.
  */
-import { keywordParts, keywordTokens } from "./keywords";
+import { keywordParts, keywordTokens } from "@/lib/text/keywords";
 import { analyse, DIGIT, DURATION, names, PLACE, questionKind, SENTENCE_END, SENTENCE_START, YEAR } from "./lexical-rerank-text";
 import { LEXICAL_RERANK_WEIGHTS } from "./lexical-rerank-weights";
 
@@ -34,7 +34,7 @@ export const LEXICAL_RERANK_POOL = 20;
 export interface LexicalCandidate {
   text: string;
   documentId: string;
-  /** The document's subject (lib/rag/chunk-context.ts documentSubject). */
+  /** The document's subject (lib/text/chunk-context.ts documentSubject). */
   subject: string;
   /** The chunk's index in its document. */
   index: number;

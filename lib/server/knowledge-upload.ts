@@ -9,7 +9,8 @@ import { appFileStore } from "@/lib/jobs";
 import { parseFile } from "@/lib/rag/parse";
 import { sniffFile } from "@/lib/rag/sniff";
 import { chunkingSettingsSchema, splitDocument } from "@/lib/rag/split";
-import type { ChunkDraft, ChunkingSettings } from "@/lib/rag/types";
+import type { ChunkDraft } from "@/lib/rag/types";
+import type { ChunkingSettings } from "@/lib/db/schema";
 import { enqueueDocuments } from "./knowledge";
 
 /**

@@ -4,7 +4,7 @@ import { getProviderConfigById, listProvidersByWorkspaceId } from "@/lib/db/quer
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { offlineProvider, ollamaDefaultProvider, probeOllama } from "@/lib/providers";
-import type { ProviderConfig } from "@/lib/providers/types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 const PROBE_TTL_MS = 10_000;
 let probe: { at: number; reachable: Promise<boolean> } | undefined;

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
-import { chunkNotFound, deleteChunk, getChunkById, setChunkEnabled, updateChunkText } from "@/lib/db/queries/chunks";
+import { chunkNotFound, deleteChunk, getChunkById, setChunkEnabled } from "@/lib/db/queries/chunks";
+import { updateChunkText } from "@/lib/rag/chunk-edit";
 import { embedderForKnowledgeBase } from "@/lib/jobs";
 import { requireKnowledgeBase } from "@/lib/server/knowledge";
 import { parseJson, route } from "@/lib/server/request";

@@ -2,7 +2,7 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import verbForms from "english-verbs-irregular/dist/verbs.json";
 import { Converter } from "opencc-js/t2cn";
-import { stemEnglish } from "@/lib/rag/porter-stemmer";
+import { stemEnglish } from "./porter-stemmer";
 
 /**
  * Keyword tokens for the full-text index (to_tsvector('simple', …)) and for keyword queries.
