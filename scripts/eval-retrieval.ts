@@ -23,7 +23,7 @@ import path from "node:path";
 import { createDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
-import { embedderForKnowledgeBase } from "@/lib/jobs";
+import { embedderForKnowledgeBase } from "@/lib/server/ingestion";
 import { DEFAULT_CONCURRENCY } from "@/lib/jobs/types";
 import { OFFLINE_EMBEDDER_MODEL } from "@/lib/providers";
 import { resolveProvider } from "@/lib/server/providers";

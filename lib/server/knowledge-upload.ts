@@ -5,7 +5,7 @@ import { documentTagsSchema, splitTags } from "@/lib/document-tags";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
-import { appFileStore } from "@/lib/jobs";
+import { appFileStore } from "./ingestion";
 import { parseFile } from "@/lib/rag/parse";
 import { sniffFile } from "@/lib/rag/sniff";
 import { chunkingSettingsSchema, splitDocument } from "@/lib/rag/split";

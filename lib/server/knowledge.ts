@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db";
 import { getKnowledgeBaseById, knowledgeBaseNotFound } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase, RerankSettings, RetrievalMode } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { embedderForKnowledgeBase, getIngestionQueue } from "@/lib/jobs";
+import { embedderForKnowledgeBase, getIngestionQueue } from "./ingestion";
 import { EmbeddingCache } from "@/lib/rag/embed-cache";
 import { retrieve, type RetrieveRequest as RagRetrieveRequest } from "@/lib/rag/retrieve";
 import { RetrievalCache } from "@/lib/rag/retrieval-cache";
