@@ -1,4 +1,4 @@
-import { sql, type InferInsertModel, type InferSelectModel } from "drizzle-orm";
+import { sql, type InferSelectModel } from "drizzle-orm";
 import { boolean, check, customType, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Localized } from "@/lib/i18n/locale";
 // ./schema re-exports this module; the cycle is safe because `workspaces` is only read lazily
@@ -197,6 +197,5 @@ export const chunks = pgTable(
 );
 
 export type KnowledgeBase = InferSelectModel<typeof knowledgeBases>;
-export type NewKnowledgeBase = InferInsertModel<typeof knowledgeBases>;
 export type KnowledgeDocument = InferSelectModel<typeof documents>;
 export type Chunk = InferSelectModel<typeof chunks>;

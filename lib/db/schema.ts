@@ -1,4 +1,4 @@
-import { sql, type InferInsertModel, type InferSelectModel } from "drizzle-orm";
+import { sql, type InferSelectModel } from "drizzle-orm";
 import {
   boolean,
   check,
@@ -176,12 +176,9 @@ export const settings = pgTable(
 
 export type Workspace = InferSelectModel<typeof workspaces>;
 export type Flow = InferSelectModel<typeof flows>;
-export type NewFlow = InferInsertModel<typeof flows>;
 export type FlowVersion = InferSelectModel<typeof flowVersions>;
 export type Run = InferSelectModel<typeof runs>;
 export type RunStep = InferSelectModel<typeof runSteps>;
-export type NewRunStep = InferInsertModel<typeof runSteps>;
 export type Provider = InferSelectModel<typeof providers>;
-export type Setting = InferSelectModel<typeof settings>;
 export * from "./schema-knowledge";
 export * from "./schema-accounts";

@@ -41,5 +41,3 @@ export type RunEvent =
       error?: RunError;
       durationMs: number;
     };
-
-export type RunEventType = RunEvent["type"];
