@@ -4,7 +4,7 @@ import { analyzeFlow } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
 import type { DocumentChunk } from "@/nodes/ports";
 import { buildPlan, type NodeSlot, type RunPlan } from "./plan";
-import { invokeNode, type NodeInvocation } from "./invoke-node";
+import { NodeInvocation, type NodeCallbacks } from "./invoke-node";
 import { formatDuration, runMessages } from "./run-messages";
 import { defaultLimits, type RunLimits, type RunOptions } from "./types";
 import type { Answer, RunError, RunEvent } from "@/lib/flow/run-record";
@@ -12,7 +12,7 @@ import type { Answer, RunError, RunEvent } from "@/lib/flow/run-record";
 /** A node whose `run` is in flight. */
 interface Execution {
   slot: NodeSlot;
-  invocation: NodeInvocation;
+  invocation: NodeInvocation<Execution>;
   startedAt: number;
 }
 
@@ -38,6 +38,15 @@ export class FlowRun {
   private failure: RunError | null = null;
   private answer: Answer | undefined;
   private readonly onAbort = () => this.stop("CANCELLED", formatMessage(runMessages.cancelled, this.locale));
+  /** One callbacks object for every node call of the run. */
+  private readonly callbacks: NodeCallbacks<Execution> = {
+    token: (exec, text) => {
+      if (!this.finished) this.push({ type: "token", nodeId: exec.slot.id, text, answer: exec.slot.answer });
+    },
+    done: (exec, outputs) => this.onDone(exec, outputs),
+    failed: (exec, error) => this.onError(exec, error),
+    tooLarge: (_exec, error) => this.stop("LIMIT_EXCEEDED", error.message),
+  };
 
   constructor(private readonly opts: RunOptions) {
     this.limits = { ...defaultLimits, ...opts.limits };
@@ -138,19 +147,13 @@ export class FlowRun {
     slot.state = "running";
     const def = slot.checked.def;
     this.push({ type: "node-started", at: this.epoch(), nodeId: slot.id, nodeType: def.type, inputs });
-    const exec: Execution = { slot, invocation: undefined as unknown as NodeInvocation, startedAt: this.mono() };
+    const exec: Execution = { slot, invocation: undefined as unknown as NodeInvocation<Execution>, startedAt: this.mono() };
     this.inFlight.add(exec);
     // Callbacks never run synchronously here: the node's result arrives through a promise.
-    exec.invocation = invokeNode(
+    exec.invocation = new NodeInvocation(
       { checked: slot.checked, inputs, services: this.opts.services, run: this.opts.input, locale: this.locale, limits: this.limits },
-      {
-        token: (text) => {
-          if (!this.finished) this.push({ type: "token", nodeId: slot.id, text, answer: slot.answer });
-        },
-        done: (outputs) => this.onDone(exec, outputs),
-        failed: (error) => this.onError(exec, error),
-        tooLarge: (error) => this.stop("LIMIT_EXCEEDED", error.message),
-      },
+      this.callbacks,
+      exec,
     );
   }
 

@@ -32,88 +32,99 @@ export interface NodeCall {
   limits: Pick<RunLimits, "nodeTimeoutMs" | "maxOutputBytes">;
 }
 
-/** How a call ends: exactly one of `done`, `failed` and `tooLarge` is called, and no token after it. */
-export interface NodeCallbacks {
-  token(text: string): void;
-  done(outputs: Record<string, unknown>): void;
-  failed(error: RunError): void;
+/**
+ * How a call ends: exactly one of `done`, `failed` and `tooLarge` is called, and no token after
+ * it. Each gets the `tag` the call was made with, so one callbacks object can serve every call of
+ * a run (no closures per node on the engine's hot path).
+ */
+export interface NodeCallbacks<T> {
+  token(tag: T, text: string): void;
+  done(tag: T, outputs: Record<string, unknown>): void;
+  failed(tag: T, error: RunError): void;
   /** An output over maxOutputBytes (LIMIT_EXCEEDED): in a flow it ends the whole run, not just the node. */
-  tooLarge(error: RunError): void;
-}
-
-/** A call in flight. */
-export interface NodeInvocation {
-  readonly settled: boolean;
-  /** Ends the call without a callback (the run was cancelled or stopped) and aborts the node's signal. */
-  abort(reason: AppError): void;
+  tooLarge(tag: T, error: RunError): void;
 }
 
 /**
  * Runs one node once: builds its context, starts the per-node timeout, aborts its signal on
  * timeout, checks that it returned outputs within the size limit and turns whatever it threw
  * into a `RunError` in the person's language. The flow executor (flow-run.ts) and the
- * single-node run (run-node.ts) both call it, so a node debugged alone meets the same limits
+ * single-node run (run-node.ts) both use it, so a node debugged alone meets the same limits
  * and reads the same errors as in a flow. Callbacks, not a promise: the flow executor's state
  * changes run synchronously in them (see FlowRun).
  * @example
- * const call = invokeNode({ checked, inputs, services, run, locale: "en", limits: defaultLimits }, {
- *   token: (text) => tokens.push(text), done: (outputs) => …, failed: (error) => … });
+ * const call = new NodeInvocation({ checked, inputs, services, run, locale: "en", limits: defaultLimits }, callbacks, exec);
  */
-export function invokeNode(call: NodeCall, on: NodeCallbacks): NodeInvocation {
-  const { checked, locale, limits } = call;
-  const controller = new AbortController();
-  let settled = false;
-  const settle = () => {
-    if (settled) return false;
-    settled = true;
-    clearTimeout(timer);
-    return true;
-  };
-  const fail = (error: unknown) => {
-    if (settle()) on.failed(nodeError(error, checked.node.id, checked.name, locale));
-  };
-  const timer = setTimeout(() => {
-    const error = timeoutError(checked.name, limits.nodeTimeoutMs);
-    controller.abort(error);
-    fail(error);
-  }, limits.nodeTimeoutMs);
-  const ctx: NodeContext = {
-    ...call.services,
-    signal: controller.signal,
-    locale,
-    run: call.run,
-    emitToken: (text: string) => {
-      if (!settled) on.token(text);
-    },
-  };
-  let result: Promise<Record<string, unknown>>;
-  try {
-    result = checked.def.run({ config: checked.config, inputs: call.inputs, ctx });
-  } catch (error) {
-    result = Promise.reject(error);
-  }
-  Promise.resolve(result).then((outputs: unknown) => {
-    if (settled) return;
-    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) return fail(new AppError("NODE_FAILED", runMessages.badOutputs));
-    const values = outputs as Record<string, unknown>;
-    for (const [port, value] of Object.entries(values)) {
-      const size = byteSize(value);
-      if (size <= limits.maxOutputBytes) continue;
-      settle();
-      const vars = { node: checked.name, port, size, n: limits.maxOutputBytes };
-      return on.tooLarge({ code: "LIMIT_EXCEEDED", message: formatMessage(outputTooLarge, locale, vars), nodeId: checked.node.id });
+export class NodeInvocation<T = unknown> {
+  settled = false;
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly call: NodeCall,
+    private readonly on: NodeCallbacks<T>,
+    private readonly tag: T,
+  ) {
+    this.timer = setTimeout(() => this.timeout(), call.limits.nodeTimeoutMs);
+    const ctx: NodeContext = {
+      ...call.services,
+      signal: this.controller.signal,
+      locale: call.locale,
+      run: call.run,
+      emitToken: (text: string) => {
+        if (!this.settled) on.token(tag, text);
+      },
+    };
+    let result: Promise<Record<string, unknown>>;
+    try {
+      result = call.checked.def.run({ config: call.checked.config, inputs: call.inputs, ctx });
+    } catch (error) {
+      result = Promise.reject(error);
     }
-    if (settle()) on.done(values);
-  }, fail);
-  return {
-    get settled() {
-      return settled;
-    },
-    abort(reason: AppError) {
-      settle();
-      if (!controller.signal.aborted) controller.abort(reason);
-    },
-  };
+    Promise.resolve(result).then(
+      (outputs: unknown) => this.outputs(outputs),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  /** Ends the call without a callback (the run was cancelled or stopped) and aborts the node's signal. */
+  abort(reason: AppError): void {
+    this.settle();
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    clearTimeout(this.timer);
+    return true;
+  }
+
+  private fail(error: unknown): void {
+    const { checked, locale } = this.call;
+    if (this.settle()) this.on.failed(this.tag, nodeError(error, checked.node.id, checked.name, locale));
+  }
+
+  private timeout(): void {
+    const error = timeoutError(this.call.checked.name, this.call.limits.nodeTimeoutMs);
+    this.controller.abort(error);
+    this.fail(error);
+  }
+
+  private outputs(outputs: unknown): void {
+    if (this.settled) return;
+    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) return this.fail(new AppError("NODE_FAILED", runMessages.badOutputs));
+    const values = outputs as Record<string, unknown>;
+    const { checked, limits, locale } = this.call;
+    for (const port of Object.keys(values)) {
+      const size = byteSize(values[port]);
+      if (size <= limits.maxOutputBytes) continue;
+      this.settle();
+      const vars = { node: checked.name, port, size, n: limits.maxOutputBytes };
+      return this.on.tooLarge(this.tag, { code: "LIMIT_EXCEEDED", message: formatMessage(outputTooLarge, locale, vars), nodeId: checked.node.id });
+    }
+    if (this.settle()) this.on.done(this.tag, values);
+  }
 }
 
 function timeoutError(node: string, ms: number): AppError {

@@ -5,7 +5,7 @@ import { analyzeFlow } from "@/lib/flow/validate";
 import type { Locale, Localized } from "@/lib/i18n/locale";
 import { canConnect, type PortKind } from "@/nodes/ports";
 import { converterFor } from "./convert";
-import { invokeNode, type NodeInvocation } from "./invoke-node";
+import { NodeInvocation, type NodeCallbacks } from "./invoke-node";
 import { runMessages } from "./run-messages";
 import { defaultLimits, type RunOptions } from "./types";
 import type { RunError } from "@/lib/flow/run-record";
@@ -102,17 +102,15 @@ export async function runSingleNode(node: FlowNode, inputs: Record<string, unkno
   if (opts.signal?.aborted) return fail("CANCELLED", formatMessage(runMessages.cancelled, locale));
   const limits = { nodeTimeoutMs: opts.timeoutMs ?? defaultLimits.nodeTimeoutMs, maxOutputBytes: opts.maxOutputBytes ?? defaultLimits.maxOutputBytes };
   const tokens: string[] = [];
-  let invocation: NodeInvocation | undefined;
+  let invocation: NodeInvocation<null> | undefined;
   let onAbort = () => {};
   const outcome = await new Promise<{ outputs: Record<string, unknown> } | { error: RunError }>((resolve) => {
-    const failed = (error: RunError) => resolve({ error });
-    invocation = invokeNode(
-      { checked, inputs: resolved, services: opts.services, run: opts.input, locale, limits },
-      { token: (text) => tokens.push(text), done: (outputs) => resolve({ outputs }), failed, tooLarge: failed },
-    );
+    const failed = (_: null, error: RunError) => resolve({ error });
+    const callbacks: NodeCallbacks<null> = { token: (_, text) => tokens.push(text), done: (_, outputs) => resolve({ outputs }), failed, tooLarge: failed };
+    invocation = new NodeInvocation({ checked, inputs: resolved, services: opts.services, run: opts.input, locale, limits }, callbacks, null);
     onAbort = () => {
       invocation?.abort(new AppError("CANCELLED", runMessages.cancelled));
-      failed({ code: "CANCELLED", message: formatMessage(runMessages.cancelled, locale), nodeId: node.id });
+      failed(null, { code: "CANCELLED", message: formatMessage(runMessages.cancelled, locale), nodeId: node.id });
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
   });
