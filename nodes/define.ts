@@ -68,6 +68,9 @@ export interface NodeDef<S extends z.ZodType = z.ZodType, I extends PortMap = Po
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- registry entries have different generic params
 export type AnyNodeDef = NodeDef<any, any, any>;
 
+/** Node types by name: what validation, diffs, templates and the engine look a node up in. */
+export type NodeRegistry = Record<string, AnyNodeDef>;
+
 /** Identity function that keeps the literal types of a node definition. */
 export function defineNode<S extends z.ZodType, I extends PortMap, O extends PortMap>(def: NodeDef<S, I, O>): NodeDef<S, I, O> {
   return def;

@@ -1,5 +1,5 @@
 import type { Localized } from "@/lib/i18n/locale";
-import { contextExcerpts } from "@/lib/rag/excerpts";
+import { contextExcerpts } from "@/lib/text/excerpts";
 
 /**
  * What travels along an edge. Connection checks compare kinds through `canConnect`,
@@ -91,7 +91,7 @@ function passageText(text: string): string {
  * Renders retrieved passages as the numbered context block prompts quote and answers cite:
  * "[1] first passage", a blank line, "[2] second passage"…, each neutralised by {@link passageText}.
  * Neighbouring chunks of one document become one excerpt numbered by all of them ("[1][3]",
- * lib/rag/excerpts.ts), so numbers keep pointing into the retrieved list. With `names`, each
+ * lib/text/excerpts.ts), so numbers keep pointing into the retrieved list. With `names`, each
  * excerpt says which document it comes from.
  * @example documentsToText([{ id: "a", text: "北京是首都。" }]) // "[1] 北京是首都。"
  */

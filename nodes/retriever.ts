@@ -83,7 +83,7 @@ const config = z.object({
 /**
  * Formats passages for a prompt: numbered, each with its source, so the model can cite [n] and
  * the person can find it. Neighbouring chunks of one document are joined into one excerpt
- * numbered by all of them ("[1][3]", lib/rag/excerpts.ts), so the overlap is not repeated and a
+ * numbered by all of them ("[1][3]", lib/text/excerpts.ts), so the overlap is not repeated and a
  * passage cut between two chunks reads whole. Retrieved text is marked as material to answer
  * from, not instructions (it may contain text written by anyone — C19).
  * @example contextText([{ id: "c1", text: "年假十五天。", documentName: "员工手册.pdf" }]) // "[1] (员工手册.pdf) 年假十五天。"

@@ -22,8 +22,6 @@ const variableSchema = z.object({
   default: z.union([z.string(), z.number(), z.boolean()]).optional().meta({ label: { en: "Default value", zh: "默认值" } }),
 });
 
-export type StartVariable = z.output<typeof variableSchema>;
-
 const typeNames: Record<VariableType, { en: string; zh: string }> = {
   text: { en: "text", zh: "文本" },
   number: { en: "number", zh: "数字" },

@@ -10,7 +10,7 @@
  *
  * answer_in_context reads the context as the retriever node builds it from the best chunks that
  * fit the budget: neighbouring chunks of one document joined into one excerpt, their overlap
- * counted once (lib/rag/excerpts.ts).
+ * counted once (lib/text/excerpts.ts).
  *
  * The embedder is the offline hash embedder by default; TRELLIS_EVAL_EMBEDDER=<provider id>
  * (e.g. "ollama-local", "default" or a stored provider's id) selects another, resolved like the
@@ -23,7 +23,7 @@ import path from "node:path";
 import { createDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
-import { embedderForKnowledgeBase } from "@/lib/jobs";
+import { embedderForKnowledgeBase } from "@/lib/server/ingestion";
 import { DEFAULT_CONCURRENCY } from "@/lib/jobs/types";
 import { OFFLINE_EMBEDDER_MODEL } from "@/lib/providers";
 import { resolveProvider } from "@/lib/server/providers";

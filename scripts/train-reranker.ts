@@ -19,7 +19,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { keywordTokens } from "@/lib/rag/keywords";
+import { keywordTokens } from "@/lib/text/keywords";
 import { LEXICAL_FEATURES, LEXICAL_RERANK_POOL, rerankFeatures, scoreRow } from "@/lib/rag/lexical-rerank";
 import { storedChunks, type StoredChunk } from "./eval/chunks";
 import { memoryBm25 } from "./eval/memory-bm25";

@@ -12,7 +12,7 @@
  */
 import { closeDb } from "@/lib/db";
 import { env } from "@/lib/env";
-import { getIngestionQueue } from "@/lib/jobs";
+import { getIngestionQueue } from "@/lib/server/ingestion";
 
 async function main(): Promise<void> {
   const { DATABASE_URL } = env();

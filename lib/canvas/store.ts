@@ -2,7 +2,7 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { FlowDocument } from "@/lib/flow/schema";
 import type { FlowProblem } from "@/lib/flow/validate";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { getNodeDef } from "@/nodes";
 import { copyOf, pasted } from "./clipboard";
 import { checkConnection, type RefusalReason } from "./connect";

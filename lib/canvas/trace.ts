@@ -1,4 +1,4 @@
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 
 export type StepStatus = "running" | "succeeded" | "failed" | "skipped";
 

@@ -108,7 +108,6 @@ export const apiKeys = pgTable(
 );
 
 export type User = InferSelectModel<typeof users>;
-export type Membership = InferSelectModel<typeof memberships>;
 export type Session = InferSelectModel<typeof sessions>;
 export type Invite = InferSelectModel<typeof invites>;
 export type ApiKey = InferSelectModel<typeof apiKeys>;

@@ -1,7 +1,6 @@
-import { sql, type InferInsertModel, type InferSelectModel } from "drizzle-orm";
+import { sql, type InferSelectModel } from "drizzle-orm";
 import { boolean, check, customType, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Localized } from "@/lib/i18n/locale";
-import type { ChunkingSettings, FileKind } from "@/lib/rag/types";
 // ./schema re-exports this module; the cycle is safe because `workspaces` is only read lazily
 // (inside the `references` thunk), after both modules have finished loading.
 import { workspaces } from "./schema";
@@ -44,6 +43,24 @@ export const pendingDocumentStatuses = ["queued", "parsing", "embedding"] as con
 
 export const retrievalModes = ["hybrid", "vector", "keyword"] as const;
 export type RetrievalMode = (typeof retrievalModes)[number];
+
+/** What a knowledge base accepts and how it splits them (lib/rag parses and splits by these). */
+export const fileKinds = ["pdf", "docx", "markdown", "html", "text", "csv"] as const;
+export type FileKind = (typeof fileKinds)[number];
+
+export interface ChunkingSettings {
+  /** "general": chunks are retrieved and given to the LLM. "parent-child": small chunks are
+   *  retrieved, their parent paragraph is given to the LLM (as in Dify). */
+  mode: "general" | "parent-child";
+  /** Target chunk size in characters (child size in parent-child mode). */
+  chunkSize: number;
+  /** Characters shared by neighbouring chunks. */
+  chunkOverlap: number;
+  /** Parent size in characters (parent-child mode). */
+  parentSize: number;
+}
+
+export const defaultChunking: ChunkingSettings = { mode: "general", chunkSize: 300, chunkOverlap: 50, parentSize: 1200 };
 
 /**
  * Reranking of retrieval candidates by a provider's cross-encoder (lib/providers/rerank.ts):
@@ -99,7 +116,7 @@ export const knowledgeBases = pgTable(
     retrieval: jsonb("retrieval").$type<RetrievalDefaults>().notNull(),
     contentVersion: integer("content_version").notNull().default(1),
     /**
-     * The keyword tokenisation (lib/rag/keywords.ts KEYWORD_VERSION) its chunks' keywords were
+     * The keyword tokenisation (lib/text/keywords.ts KEYWORD_VERSION) its chunks' keywords were
      * made with; older ones are re-tokenised in the background when a worker starts.
      */
     keywordVersion: integer("keyword_version").notNull().default(0),
@@ -159,7 +176,7 @@ export const chunks = pgTable(
     start: integer("start").notNull(),
     page: integer("page"),
     keywords: tsvector("keywords").notNull(),
-    /** Tokens in `keywords` (with repeats): the document length of BM25 (lib/rag/bm25.ts). */
+    /** Tokens in `keywords` (with repeats): the document length of BM25 (lib/text/bm25.ts). */
     keywordCount: integer("keyword_count").notNull().default(0),
     embedding: anyVector("embedding"),
     /** The dimension under which the chunk is in the HNSW index; NULL while it waits for it. */
@@ -180,6 +197,5 @@ export const chunks = pgTable(
 );
 
 export type KnowledgeBase = InferSelectModel<typeof knowledgeBases>;
-export type NewKnowledgeBase = InferInsertModel<typeof knowledgeBases>;
 export type KnowledgeDocument = InferSelectModel<typeof documents>;
 export type Chunk = InferSelectModel<typeof chunks>;

@@ -1,4 +1,4 @@
-import { sql, type InferInsertModel, type InferSelectModel } from "drizzle-orm";
+import { sql, type InferSelectModel } from "drizzle-orm";
 import {
   boolean,
   check,
@@ -11,9 +11,9 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { Answer, RunError } from "@/lib/engine/types";
+import type { Answer, RunError } from "@/lib/flow/run-record";
 import type { FlowDocument } from "@/lib/flow/schema";
-import type { ProviderKind } from "@/lib/providers/types";
+import type { ProviderKind } from "@/lib/provider-config";
 import type { RunInput } from "@/nodes/context";
 import { createdAt, id, updatedAt } from "./columns";
 
@@ -176,13 +176,10 @@ export const settings = pgTable(
 
 export type Workspace = InferSelectModel<typeof workspaces>;
 export type Flow = InferSelectModel<typeof flows>;
-export type NewFlow = InferInsertModel<typeof flows>;
 export type FlowVersion = InferSelectModel<typeof flowVersions>;
 export type Run = InferSelectModel<typeof runs>;
 export type RunStep = InferSelectModel<typeof runSteps>;
-export type NewRunStep = InferInsertModel<typeof runSteps>;
 export type Provider = InferSelectModel<typeof providers>;
-export type Setting = InferSelectModel<typeof settings>;
 export * from "./schema-knowledge";
 export * from "./schema-accounts";
 export * from "./schema-bots";

@@ -1,4 +1,4 @@
-import type { FlowGraph } from "@/lib/engine/graph";
+import type { FlowGraph } from "@/lib/flow/graph";
 import type { CheckedNode } from "@/lib/flow/validate";
 
 /**

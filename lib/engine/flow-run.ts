@@ -1,34 +1,19 @@
-import { AppError, errorMessage, isAppError } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { formatMessage } from "@/lib/flow/messages";
 import { analyzeFlow } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
-import type { NodeContext } from "@/nodes/context";
 import type { DocumentChunk } from "@/nodes/ports";
 import { buildPlan, type NodeSlot, type RunPlan } from "./plan";
+import { NodeInvocation, type NodeCallbacks } from "./invoke-node";
 import { formatDuration, runMessages } from "./run-messages";
-import { defaultLimits, type Answer, type RunError, type RunEvent, type RunLimits, type RunOptions } from "./types";
-
-/** A node output larger than `maxOutputBytes` ends the run. */
-const outputTooLarge = {
-  en: '"{node}" produced an output "{port}" of {size} bytes, more than one variable may hold ({n} bytes, limit: maxOutputBytes); the run was stopped.',
-  zh: "“{node}”的输出“{port}”有 {size} 字节，超过单个变量的上限（{n} 字节，限制：maxOutputBytes），运行已停止。",
-};
-/** UTF-8 bytes of a string, of its JSON otherwise: the size as stored and sent (C14). */
-function byteSize(value: unknown): number {
-  try {
-    return Buffer.byteLength(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
-  } catch {
-    return 0; // Not JSON (a cycle): nothing can grow without bound through it.
-  }
-}
+import { defaultLimits, type RunLimits, type RunOptions } from "./types";
+import type { Answer, RunError, RunEvent } from "@/lib/flow/run-record";
 
 /** A node whose `run` is in flight. */
 interface Execution {
   slot: NodeSlot;
-  controller: AbortController;
-  timer: ReturnType<typeof setTimeout>;
+  invocation: NodeInvocation<Execution>;
   startedAt: number;
-  settled: boolean;
 }
 
 /**
@@ -53,6 +38,15 @@ export class FlowRun {
   private failure: RunError | null = null;
   private answer: Answer | undefined;
   private readonly onAbort = () => this.stop("CANCELLED", formatMessage(runMessages.cancelled, this.locale));
+  /** One callbacks object for every node call of the run. */
+  private readonly callbacks: NodeCallbacks<Execution> = {
+    token: (exec, text) => {
+      if (!this.finished) this.push({ type: "token", nodeId: exec.slot.id, text, answer: exec.slot.answer });
+    },
+    done: (exec, outputs) => this.onDone(exec, outputs),
+    failed: (exec, error) => this.onError(exec, error),
+    tooLarge: (_exec, error) => this.stop("LIMIT_EXCEEDED", error.message),
+  };
 
   constructor(private readonly opts: RunOptions) {
     this.limits = { ...defaultLimits, ...opts.limits };
@@ -153,46 +147,24 @@ export class FlowRun {
     slot.state = "running";
     const def = slot.checked.def;
     this.push({ type: "node-started", at: this.epoch(), nodeId: slot.id, nodeType: def.type, inputs });
-    const exec: Execution = { slot, controller: new AbortController(), timer: undefined as unknown as Execution["timer"], startedAt: this.mono(), settled: false };
-    exec.timer = setTimeout(() => this.onTimeout(exec), this.limits.nodeTimeoutMs);
+    const exec: Execution = { slot, invocation: undefined as unknown as NodeInvocation<Execution>, startedAt: this.mono() };
     this.inFlight.add(exec);
-    const ctx: NodeContext = {
-      ...this.opts.services,
-      signal: exec.controller.signal,
-      locale: this.locale,
-      run: this.opts.input,
-      emitToken: (text: string) => {
-        if (!exec.settled && !this.finished) this.push({ type: "token", nodeId: slot.id, text, answer: slot.answer });
-      },
-    };
-    let result: Promise<Record<string, unknown>>;
-    try {
-      result = def.run({ config: slot.checked.config, inputs, ctx });
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    Promise.resolve(result).then(
-      (outputs) => this.onDone(exec, outputs),
-      (error: unknown) => this.onError(exec, error),
+    // Callbacks never run synchronously here: the node's result arrives through a promise.
+    exec.invocation = new NodeInvocation(
+      { checked: slot.checked, inputs, services: this.opts.services, run: this.opts.input, locale: this.locale, limits: this.limits },
+      this.callbacks,
+      exec,
     );
   }
 
+  /** The node settled: false when the run already ended (its outcome no longer counts). */
   private settle(exec: Execution): boolean {
-    if (exec.settled || this.finished) return false;
-    exec.settled = true;
-    clearTimeout(exec.timer);
+    if (this.finished) return false;
     this.inFlight.delete(exec);
     return true;
   }
 
-  private onDone(exec: Execution, outputs: unknown): void {
-    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
-      return this.onError(exec, new AppError("NODE_FAILED", runMessages.badOutputs));
-    }
-    const values = outputs as Record<string, unknown>;
-    const big = Object.entries(values).find(([, value]) => byteSize(value) > this.limits.maxOutputBytes);
-    const vars = big && { node: exec.slot.checked.name, port: big[0], size: byteSize(big[1]), n: this.limits.maxOutputBytes };
-    if (vars && !exec.settled && !this.finished) return this.stop("LIMIT_EXCEEDED", formatMessage(outputTooLarge, this.locale, vars));
+  private onDone(exec: Execution, values: Record<string, unknown>): void {
     if (!this.settle(exec)) return;
     const { slot } = exec;
     slot.state = "done";
@@ -208,29 +180,14 @@ export class FlowRun {
     this.checkDone();
   }
 
-  private onError(exec: Execution, error: unknown): void {
+  private onError(exec: Execution, runError: RunError): void {
     if (!this.settle(exec)) return;
     const { slot } = exec;
     slot.state = "failed";
-    const detail = errorMessage(error, this.locale);
-    const code = isAppError(error) ? error.code : "NODE_FAILED";
-    const message = code === "NODE_TIMEOUT" ? detail : formatMessage(runMessages.nodeFailed, this.locale, { node: slot.checked.name, detail });
-    const runError: RunError = { code, message, nodeId: slot.id };
     this.push({ type: "node-failed", at: this.epoch(), nodeId: slot.id, nodeType: slot.checked.def.type, error: runError, durationMs: this.mono() - exec.startedAt });
     this.failure ??= runError;
     this.skipDownstream(slot);
     this.checkDone();
-  }
-
-  private onTimeout(exec: Execution): void {
-    const ms = this.limits.nodeTimeoutMs;
-    const node = exec.slot.checked.name;
-    const error = new AppError("NODE_TIMEOUT", {
-      en: formatMessage(runMessages.nodeTimeout, "en", { node, duration: formatDuration(ms, "en") }),
-      zh: formatMessage(runMessages.nodeTimeout, "zh", { node, duration: formatDuration(ms, "zh") }),
-    });
-    exec.controller.abort(error);
-    this.onError(exec, error);
   }
 
   /** Marks every waiting node below a failed one as skipped, in topological order. */
@@ -274,10 +231,8 @@ export class FlowRun {
 
   private abortInFlight(code: string, report: RunError | null): void {
     for (const exec of [...this.inFlight]) {
-      exec.settled = true;
-      clearTimeout(exec.timer);
       this.inFlight.delete(exec);
-      exec.controller.abort(new AppError(code, report?.message ?? code));
+      exec.invocation.abort(new AppError(code, report?.message ?? code));
       if (report) {
         const { slot } = exec;
         slot.state = "failed";

@@ -2,7 +2,7 @@ import type { FlowEdge } from "@/lib/flow/schema";
 import type { CheckedNode, FlowAnalysis } from "@/lib/flow/validate";
 import { answerStreamingNodes } from "./answer-stream";
 import { converterFor, type Converter } from "./convert";
-import { topologicalOrder } from "./graph";
+import { topologicalOrder } from "@/lib/flow/graph";
 
 /** pending until the source settles; live carries a value; dead belongs to a branch not taken. */
 export type EdgeState = "pending" | "live" | "dead";

@@ -1,5 +1,6 @@
 import { FlowRun } from "./flow-run";
-import type { FlowDocument, RunEvent, RunOptions } from "./types";
+import type { FlowDocument, RunOptions } from "./types";
+import type { RunEvent } from "@/lib/flow/run-record";
 
 /**
  * Runs a flow and yields its events as they happen: run-started, then node-started / token /

@@ -1,15 +1,16 @@
-import { AppError, errorMessage, isAppError } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { formatMessage, kindNames } from "@/lib/flow/messages";
 import { CURRENT_SCHEMA_VERSION, type FlowNode } from "@/lib/flow/schema";
 import { analyzeFlow } from "@/lib/flow/validate";
 import type { Locale, Localized } from "@/lib/i18n/locale";
-import type { NodeContext } from "@/nodes/context";
 import { canConnect, type PortKind } from "@/nodes/ports";
 import { converterFor } from "./convert";
-import { formatDuration, runMessages } from "./run-messages";
-import { defaultLimits, type RunError, type RunOptions } from "./types";
+import { NodeInvocation, type NodeCallbacks } from "./invoke-node";
+import { runMessages } from "./run-messages";
+import { defaultLimits, type RunOptions } from "./types";
+import type { RunError } from "@/lib/flow/run-record";
 
-export type SingleNodeOptions = Omit<RunOptions, "limits"> & { timeoutMs?: number };
+export type SingleNodeOptions = Omit<RunOptions, "limits"> & { timeoutMs?: number; maxOutputBytes?: number };
 
 export type SingleNodeResult =
   | { outputs: Record<string, unknown>; durationMs: number; tokens: string[] }
@@ -56,8 +57,8 @@ function unwrapJsonText(value: unknown, wanted: PortKind): unknown {
 /**
  * Runs one node of a flow on its own, with sample inputs, the way the engine would run it in a
  * flow: its settings parsed by its type's schema (defaults applied), each input converted as an
- * edge of the value's kind would convert it, a per-node timeout, cancellation, and every streamed
- * token collected. Why: a person debugging one prompt or one HTTP call should not have to run
+ * edge of the value's kind would convert it, the per-node timeout and output-size limit of a flow
+ * run (lib/engine/invoke-node.ts), cancellation, and every streamed token collected. Why: a person debugging one prompt or one HTTP call should not have to run
  * the whole flow (Dify's single-node debugging). Never throws: problems come back as `error`.
  * @example
  * const result = await runSingleNode(llmNode, { prompt: "你好" }, { registry: nodeRegistry, services, input, locale: "zh" });
@@ -98,50 +99,23 @@ export async function runSingleNode(node: FlowNode, inputs: Record<string, unkno
     resolved[name] = convert ? convert(value) : value;
   }
 
-  const timeoutMs = opts.timeoutMs ?? defaultLimits.nodeTimeoutMs;
-  const controller = new AbortController();
-  const tokens: string[] = [];
-  let settled = false;
-  const onAbort = () => controller.abort(new AppError("CANCELLED", runMessages.cancelled));
   if (opts.signal?.aborted) return fail("CANCELLED", formatMessage(runMessages.cancelled, locale));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stopped = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const duration = (l: Locale) => formatDuration(timeoutMs, l);
-      const error = new AppError("NODE_TIMEOUT", {
-        en: formatMessage(runMessages.nodeTimeout, "en", { node: checked.name, duration: duration("en") }),
-        zh: formatMessage(runMessages.nodeTimeout, "zh", { node: checked.name, duration: duration("zh") }),
-      });
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+  const limits = { nodeTimeoutMs: opts.timeoutMs ?? defaultLimits.nodeTimeoutMs, maxOutputBytes: opts.maxOutputBytes ?? defaultLimits.maxOutputBytes };
+  const tokens: string[] = [];
+  let invocation: NodeInvocation<null> | undefined;
+  let onAbort = () => {};
+  const outcome = await new Promise<{ outputs: Record<string, unknown> } | { error: RunError }>((resolve) => {
+    const failed = (_: null, error: RunError) => resolve({ error });
+    const callbacks: NodeCallbacks<null> = { token: (_, text) => tokens.push(text), done: (_, outputs) => resolve({ outputs }), failed, tooLarge: failed };
+    invocation = new NodeInvocation({ checked, inputs: resolved, services: opts.services, run: opts.input, locale, limits }, callbacks, null);
+    onAbort = () => {
+      invocation?.abort(new AppError("CANCELLED", runMessages.cancelled));
+      failed(null, { code: "CANCELLED", message: formatMessage(runMessages.cancelled, locale), nodeId: node.id });
+    };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
   });
-  stopped.catch(() => undefined);
-
-  const ctx: NodeContext = {
-    ...opts.services,
-    signal: controller.signal,
-    locale,
-    run: opts.input,
-    emitToken: (text: string) => {
-      if (!settled) tokens.push(text);
-    },
-  };
-  try {
-    const outputs = await Promise.race([Promise.resolve().then(() => checked.def.run({ config: checked.config, inputs: resolved, ctx })), stopped]);
-    if (!isObject(outputs)) throw new AppError("NODE_FAILED", runMessages.badOutputs);
-    return { outputs, durationMs: elapsed(), tokens };
-  } catch (error) {
-    const code = isAppError(error) ? error.code : "NODE_FAILED";
-    const detail = errorMessage(error, locale);
-    const message = code === "NODE_TIMEOUT" || code === "CANCELLED" ? detail : formatMessage(runMessages.nodeFailed, locale, { node: checked.name, detail });
-    return fail(code, message);
-  } finally {
-    settled = true;
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
-    if (!controller.signal.aborted) controller.abort(new AppError("CANCELLED", runMessages.cancelled));
-  }
+  opts.signal?.removeEventListener("abort", onAbort);
+  // Whatever the node left running (a stream, a request) stops with the call.
+  invocation?.abort(new AppError("CANCELLED", runMessages.cancelled));
+  return "error" in outcome ? { error: outcome.error, durationMs: elapsed() } : { outputs: outcome.outputs, durationMs: elapsed(), tokens };
 }

@@ -1,11 +1,7 @@
 import type { FlowDocument } from "@/lib/flow/schema";
-import type { FlowProblem } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
 import type { NodeContext, RunInput } from "@/nodes/context";
-import type { AnyNodeDef } from "@/nodes/define";
-import type { DocumentChunk } from "@/nodes/ports";
-
-export type NodeRegistry = Record<string, AnyNodeDef>;
+import type { NodeRegistry } from "@/nodes/define";
 
 /** What the engine needs from the outside world; the route builds it from providers and the database. */
 export type EngineServices = Omit<NodeContext, "signal" | "emitToken" | "run" | "locale">;
@@ -38,40 +34,4 @@ export interface RunOptions {
   now?: () => number;
 }
 
-export interface RunError {
-  /** Stable code: NODE_FAILED, NODE_TIMEOUT, LIMIT_EXCEEDED, CANCELLED, INVALID_FLOW, … */
-  code: string;
-  message: string;
-  /** The node that failed or timed out (NODE_FAILED, NODE_TIMEOUT, AppError codes). */
-  nodeId?: string;
-  /** Every validation problem, when the flow could not run (INVALID_FLOW). */
-  problems?: FlowProblem[];
-}
-
-export interface Answer {
-  text: string;
-  citations: DocumentChunk[];
-}
-
-/**
- * Events a run yields, in order. The same stream feeds the test panel, the chat page,
- * the widget and the API (as server-sent events).
- */
-export type RunEvent =
-  | { type: "run-started"; at: number; nodeCount: number }
-  | { type: "node-started"; at: number; nodeId: string; nodeType: string; inputs: Record<string, unknown> }
-  | { type: "token"; nodeId: string; text: string; /** these tokens are the answer itself */ answer: boolean }
-  | { type: "node-finished"; at: number; nodeId: string; nodeType: string; outputs: Record<string, unknown>; durationMs: number }
-  | { type: "node-skipped"; at: number; nodeId: string; nodeType: string; reason: "branch-not-taken" | "upstream-failed" }
-  | { type: "node-failed"; at: number; nodeId: string; nodeType: string; error: RunError; durationMs: number }
-  | {
-      type: "run-finished";
-      at: number;
-      status: "succeeded" | "failed" | "cancelled";
-      answer?: Answer;
-      error?: RunError;
-      durationMs: number;
-    };
-
-export type RunEventType = RunEvent["type"];
 export type { FlowDocument };

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { NodeRegistry } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
 import type { Locale, Localized } from "@/lib/i18n/locale";
 import type { FlowDiff, SettingChange } from "./diff";
 import { portsOf } from "@/nodes/define";

@@ -1,4 +1,4 @@
-import type { NodeRegistry } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
 import type { FlowDocument, FlowEdge, FlowNode } from "./schema";
 import { isSecretEnvelope, secretPathsOf, secretsAsText, valueAt, withValueAt } from "./secrets";
 

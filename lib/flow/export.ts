@@ -1,4 +1,4 @@
-import type { NodeRegistry } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
 import type { FlowDocument } from "./schema";
 import { holdsLiteralSecret, isSecretEnvelope, mapSecretValues } from "./secrets";
 

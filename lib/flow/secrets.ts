@@ -1,4 +1,4 @@
-import type { NodeRegistry } from "@/lib/engine/types";
+import type { NodeRegistry } from "@/nodes/define";
 import type { AnyNodeDef, SettingPath } from "@/nodes/define";
 import type { FlowDocument, FlowNode } from "./schema";
 

@@ -1,6 +1,5 @@
-import type { NodeRegistry } from "@/lib/engine/types";
+import { type NodeRegistry, portsOf } from "@/nodes/define";
 import type { Locale, Localized } from "@/lib/i18n/locale";
-import { portsOf } from "@/nodes/define";
 import { CURRENT_SCHEMA_VERSION, type FlowDocument, type FlowEdge, type FlowNode } from "./schema";
 import { starterFlow } from "./starter";
 

@@ -1,9 +1,8 @@
 import type { z } from "zod";
-import { buildGraph, findCycle, reachableFrom, type FlowGraph } from "@/lib/engine/graph";
-import type { NodeRegistry } from "@/lib/engine/types";
+import { buildGraph, findCycle, reachableFrom, type FlowGraph } from "./graph";
+import { type NodeRegistry, portsOf, type AnyNodeDef, type PortMap } from "@/nodes/define";
 import { errorMessage } from "@/lib/errors";
 import type { Locale, Localized } from "@/lib/i18n/locale";
-import { portsOf, type AnyNodeDef, type PortMap } from "@/nodes/define";
 import { canConnect, type PortSpec } from "@/nodes/ports";
 import { describeIssue, flowMessages, formatMessage, kindNames, settingMessages, type IssueLike } from "./messages";
 import { flowDocumentSchema, type FlowDocument, type FlowNode } from "./schema";

@@ -3,7 +3,7 @@ import { syncAllVectorIndexes, ensureAllVectorIndexes } from "@/lib/db/queries/c
 import { listPendingDocumentIds } from "@/lib/db/queries/documents";
 import { ingestDocument } from "@/lib/rag/ingest";
 import { refreshKeywordsInBackground } from "@/lib/rag/keyword-refresh";
-import { warmUpKeywords } from "@/lib/rag/keywords";
+import { warmUpKeywords } from "@/lib/text/keywords";
 import { DEFAULT_CONCURRENCY, type IngestionQueue, type RunnerDeps } from "./types";
 
 /**

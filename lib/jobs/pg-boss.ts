@@ -6,7 +6,7 @@ import { listPendingDocumentIds } from "@/lib/db/queries/documents";
 import { holdIngestLease, listOrphanedIngestJobs, releaseIngestLease } from "@/lib/db/queries/job-leases";
 import { ingestDocument } from "@/lib/rag/ingest";
 import { refreshKeywordsInBackground } from "@/lib/rag/keyword-refresh";
-import { warmUpKeywords } from "@/lib/rag/keywords";
+import { warmUpKeywords } from "@/lib/text/keywords";
 import { DEFAULT_CONCURRENCY, type IngestionQueue, type RunnerDeps } from "./types";
 
 /** The pg-boss queue that carries ingestion jobs ({ documentId }). */

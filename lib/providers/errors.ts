@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { Localized } from "@/lib/i18n/locale";
-import type { ProviderErrorCode, ProviderKind } from "./types";
+import type { ProviderErrorCode } from "./types";
+import type { ProviderKind } from "@/lib/provider-config";
 
 const statusOf: Record<ProviderErrorCode, number> = {
   PROVIDER_UNREACHABLE: 502,

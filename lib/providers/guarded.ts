@@ -3,7 +3,8 @@ import type { ChatRequest, ChatResult } from "@/nodes/context";
 import { toProviderError } from "./classify";
 import { ProviderError, providerMessages, type ErrorContext } from "./errors";
 import { createRequestGuard, type RequestGuard } from "./request-guard";
-import type { ChatModel, Embedder } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
+import type { ChatModel, Embedder, ProviderOptions } from "./types";
 
 /** Default for connect + first byte, and for the silence allowed between stream chunks. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -140,4 +141,29 @@ export async function fetchJson<T>(guard: RequestGuard, url: string, init?: Requ
 /** Strips trailing slashes so paths can be appended. */
 export function trimUrl(url: string): string {
   return url.replace(/\/+$/, "");
+}
+
+/** What a provider's chat model or embedder is built on (see providerCall). */
+export interface ProviderCall {
+  provider: string;
+  model: string;
+  ctx: ErrorContext;
+  network?: ProviderFetchOptions;
+}
+
+/**
+ * The start every provider's chat model and embedder share: the model asked for, else the
+ * provider's own default for that role, else the kind's; the error context naming it; the network.
+ * @example const call = providerCall(config, "chat", model, OLLAMA_DEFAULT_CHAT_MODEL, context, options);
+ */
+export function providerCall(
+  config: ProviderConfig,
+  role: "chat" | "embedding",
+  model: string | undefined,
+  fallback: string,
+  context: (config: ProviderConfig, model: string) => ErrorContext,
+  options: ProviderOptions,
+): ProviderCall {
+  const name = model || (role === "chat" ? config.chatModel : config.embeddingModel) || fallback;
+  return { provider: config.id, model: name, ctx: context(config, name), network: options.network };
 }

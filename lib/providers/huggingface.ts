@@ -1,10 +1,11 @@
 import { InferenceClient } from "@huggingface/inference";
 import { AppError } from "@/lib/errors";
 import type { ErrorContext } from "./errors";
-import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
+import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, providerCall, trimUrl, type Piece } from "./guarded";
 import { parseOpenAIModels } from "./openai-compatible";
 import type { RequestGuard } from "./request-guard";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 export const HF_DEFAULT_CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct";
 export const HF_DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";
@@ -41,13 +42,10 @@ function client(config: ProviderConfig, guard: RequestGuard): InferenceClient {
  * @example createHuggingFaceChatModel({ id: "tgi", kind: "huggingface", name: "TGI", baseUrl: "http://10.0.0.5:8080" })
  */
 export function createHuggingFaceChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
-  const name = model || config.chatModel || HF_DEFAULT_CHAT_MODEL;
-  const ctx = context(config, name);
+  const call = providerCall(config, "chat", model, HF_DEFAULT_CHAT_MODEL, context, options);
+  const { model: name } = call;
   return guardedChatModel({
-    provider: config.id,
-    model: name,
-    ctx,
-    network: options.network,
+    ...call,
     async *open(request, guard): AsyncGenerator<Piece> {
       const stream = client(config, guard).chatCompletionStream(
         {
@@ -86,14 +84,11 @@ function toSentenceVectors(output: unknown, count: number): number[][] {
  * @example await createHuggingFaceEmbedder(config).embed(["你好", "hello"])
  */
 export function createHuggingFaceEmbedder(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Embedder {
-  const name = model || config.embeddingModel || HF_DEFAULT_EMBEDDING_MODEL;
-  const ctx = context(config, name);
+  const call = providerCall(config, "embedding", model, HF_DEFAULT_EMBEDDING_MODEL, context, options);
+  const { model: name } = call;
   return guardedEmbedder({
-    provider: config.id,
-    model: name,
-    ctx,
+    ...call,
     batchSize: EMBED_BATCH,
-    network: options.network,
     async embedBatch(texts, guard) {
       const output = await client(config, guard).featureExtraction(
         { model: name, inputs: texts, ...(config.baseUrl ? {} : { provider: "hf-inference" as const }) },

@@ -7,7 +7,8 @@ import { OLLAMA_DEFAULT_CHAT_MODEL, OLLAMA_DEFAULT_EMBEDDING_MODEL, OLLAMA_DEFAU
 import { createOpenAICompatibleChatModel, createOpenAICompatibleEmbedder, listOpenAICompatibleModels } from "./openai-compatible";
 import { trimUrl } from "./guarded";
 import { createProviderFetch } from "@/lib/security/provider-fetch";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderErrorCode, ProviderOptions } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderErrorCode, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 export { ProviderError, isProviderError } from "./errors";
 export { DEFAULT_TIMEOUT_MS } from "./guarded";
@@ -138,4 +139,5 @@ export async function probeOllama(baseUrl: string, timeoutMs = 800, options: Pro
     return false;
   }
 }
-export { providerKinds } from "./types";
+export { providerKinds } from "@/lib/provider-config";
+export type { ProviderConfig, ProviderKind } from "@/lib/provider-config";

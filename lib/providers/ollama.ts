@@ -1,8 +1,9 @@
 import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import type { ErrorContext } from "./errors";
-import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
+import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, providerCall, trimUrl, type Piece } from "./guarded";
 import { streamPieces } from "./lc-messages";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 export const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434";
 export const OLLAMA_DEFAULT_CHAT_MODEL = "qwen2.5";
@@ -19,13 +20,10 @@ function context(config: ProviderConfig, model?: string): ErrorContext {
  * @example await createOllamaChatModel({ id: "ollama-local", kind: "ollama", name: "Ollama" }).invoke({ messages })
  */
 export function createOllamaChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
-  const name = model || config.chatModel || OLLAMA_DEFAULT_CHAT_MODEL;
-  const ctx = context(config, name);
+  const call = providerCall(config, "chat", model, OLLAMA_DEFAULT_CHAT_MODEL, context, options);
+  const { model: name, ctx } = call;
   return guardedChatModel({
-    provider: config.id,
-    model: name,
-    ctx,
-    network: options.network,
+    ...call,
     async *open(request, guard): AsyncGenerator<Piece> {
       const chat = new ChatOllama({
         baseUrl: ctx.baseUrl,
@@ -44,14 +42,11 @@ export function createOllamaChatModel(config: ProviderConfig, model?: string, op
  * @example const [v] = await createOllamaEmbedder(config).embed(["向量数据库"]);
  */
 export function createOllamaEmbedder(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Embedder {
-  const name = model || config.embeddingModel || OLLAMA_DEFAULT_EMBEDDING_MODEL;
-  const ctx = context(config, name);
+  const call = providerCall(config, "embedding", model, OLLAMA_DEFAULT_EMBEDDING_MODEL, context, options);
+  const { model: name, ctx } = call;
   return guardedEmbedder({
-    provider: config.id,
-    model: name,
-    ctx,
+    ...call,
     batchSize: EMBED_BATCH,
-    network: options.network,
     embedBatch: (texts, guard) => new OllamaEmbeddings({ baseUrl: ctx.baseUrl, model: name, fetch: guard.fetch, maxRetries: 0 }).embedDocuments(texts),
   });
 }

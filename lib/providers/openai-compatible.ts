@@ -1,9 +1,10 @@
 import { ChatOpenAICompletions, OpenAIEmbeddings } from "@langchain/openai";
 import { AppError } from "@/lib/errors";
 import type { ErrorContext } from "./errors";
-import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, trimUrl, type Piece } from "./guarded";
+import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, providerCall, trimUrl, type Piece } from "./guarded";
 import { streamPieces } from "./lc-messages";
-import type { ChatModel, Embedder, ModelInfo, ProviderConfig, ProviderOptions } from "./types";
+import type { ChatModel, Embedder, ModelInfo, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 export const OPENAI_DEFAULT_CHAT_MODEL = "Qwen/Qwen2.5-7B-Instruct";
 export const OPENAI_DEFAULT_EMBEDDING_MODEL = "BAAI/bge-m3";
@@ -32,13 +33,10 @@ function context(config: ProviderConfig, model?: string): ErrorContext {
  * @example createOpenAICompatibleChatModel({ id: "vllm", kind: "openai", name: "vLLM", baseUrl: "http://127.0.0.1:8000/v1" })
  */
 export function createOpenAICompatibleChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
-  const name = model || config.chatModel || OPENAI_DEFAULT_CHAT_MODEL;
-  const ctx = context(config, name);
+  const call = providerCall(config, "chat", model, OPENAI_DEFAULT_CHAT_MODEL, context, options);
+  const { model: name, ctx } = call;
   return guardedChatModel({
-    provider: config.id,
-    model: name,
-    ctx,
-    network: options.network,
+    ...call,
     async *open(request, guard): AsyncGenerator<Piece> {
       const chat = new ChatOpenAICompletions({
         model: name,
@@ -60,14 +58,11 @@ export function createOpenAICompatibleChatModel(config: ProviderConfig, model?: 
  * @example await createOpenAICompatibleEmbedder(config, "BAAI/bge-m3").embed(["hello", "你好"])
  */
 export function createOpenAICompatibleEmbedder(config: ProviderConfig, model?: string, options: ProviderOptions = {}): Embedder {
-  const name = model || config.embeddingModel || OPENAI_DEFAULT_EMBEDDING_MODEL;
-  const ctx = context(config, name);
+  const call = providerCall(config, "embedding", model, OPENAI_DEFAULT_EMBEDDING_MODEL, context, options);
+  const { model: name, ctx } = call;
   return guardedEmbedder({
-    provider: config.id,
-    model: name,
-    ctx,
+    ...call,
     batchSize: EMBED_BATCH,
-    network: options.network,
     embedBatch: (texts, guard) =>
       new OpenAIEmbeddings({
         model: name,

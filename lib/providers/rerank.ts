@@ -1,7 +1,8 @@
 import { AppError } from "@/lib/errors";
 import { ProviderError, providerMessages, type ErrorContext } from "./errors";
 import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, trimUrl } from "./guarded";
-import type { ProviderConfig, ProviderOptions } from "./types";
+import type { ProviderConfig } from "@/lib/provider-config";
+import type { ProviderOptions } from "./types";
 
 export const RERANK_DEFAULT_MODEL = "BAAI/bge-reranker-v2-m3";
 /** TEI's default `--max-client-batch-size`: larger requests are refused, so texts go in batches. */

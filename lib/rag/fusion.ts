@@ -19,11 +19,9 @@ const OFFLINE_HASH_MODEL = "offline-hash-embedder";
 
 /**
  * Vector weight (keyword = 1) when the vectors come from the offline hash embedder. Its vectors
- * are hashed words, bigrams and trigrams: a weaker copy of what BM25 already sees. Measured on
- * the eval sets' 300-character chunks (answer in top-1 chunk; BM25 alone → RRF with vector weight
- * 1 / 0.3 / 0.1 / 0.015): CMRC 0.864 → 0.830 / 0.852 / 0.859 / 0.864, DRCD 0.945 → 0.819 / 0.867 /
- * 0.908 / 0.945, SQuAD 0.639 → 0.582 / 0.607 / 0.625 / 0.639 (docs/benchmarks.md). RRF's k = 60
- * makes neighbouring keyword ranks differ by only ~1/60², so any vector weight above ~1/60
+ * are hashed words, bigrams and trigrams: a weaker copy of what BM25 already sees, so every
+ * larger vector weight measured cost top-1 accuracy on all three eval sets (docs/benchmarks.md,
+ * "Figures behind the text pipeline's choices"). RRF's k = 60 makes neighbouring keyword ranks differ by only ~1/60², so any vector weight above ~1/60
  * reorders them. At this weight the vector ranking only orders keyword
  * ties and appends the chunks keyword search missed entirely (typos, inflections the stemmer
  * does not know — the embedder's character trigrams still match them).

@@ -1,15 +1,14 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { dbCall } from "@/lib/db/errors";
 import { vectorIndexExists } from "@/lib/db/queries/chunk-vectors";
-import { chunkStates, insertChunks, setChunkEmbeddings, type NewChunkRow } from "@/lib/db/queries/chunks";
-import { getDocumentForIngestion, updateDocumentStatus } from "@/lib/db/queries/documents";
+import { chunkStates, countDocumentChunks, deleteDocumentChunks, insertChunks, setChunkEmbeddings, type NewChunkRow } from "@/lib/db/queries/chunks";
+import { getDocumentForIngestion, markDocumentReady, updateDocumentStatus } from "@/lib/db/queries/documents";
 import { claimKnowledgeBaseDimension, getKnowledgeBaseById } from "@/lib/db/queries/knowledge-bases";
-import { chunks, documents, knowledgeBases, type DocumentError, type DocumentStatus, type KnowledgeBase } from "@/lib/db/schema";
+import type { DocumentError, DocumentStatus, KnowledgeBase } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/providers/types";
-import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
+import { documentSubject, indexedChunkText } from "@/lib/text/chunk-context";
+import { chunkKeywords } from "./chunk-keywords";
 import { parseFile } from "@/lib/rag/parse";
 import { splitDocument } from "@/lib/rag/split";
 import type { ChunkDraft } from "@/lib/rag/types";
@@ -84,7 +83,7 @@ export async function ingestDocument(deps: IngestDeps, documentId: string): Prom
   let embeddedNow = 0;
   try {
     const embedder = typeof deps.embedder === "function" ? await deps.embedder(kb) : deps.embedder;
-    const counts = await countChunks(deps.db, documentId);
+    const counts = await countDocumentChunks(deps.db, documentId);
     let drafts: ChunkDraft[] | null = null;
     let total = doc.chunkCount;
     if (!(total > 0 && counts.stored >= total)) {
@@ -97,7 +96,7 @@ export async function ingestDocument(deps: IngestDeps, documentId: string): Prom
       }
       if (counts.stored > 0 && total > 0 && drafts.length !== total) {
         // The chunking settings changed since the first attempt: start this document over.
-        await dbCall("ingestDocument", () => deps.db.delete(chunks).where(eq(chunks.documentId, documentId)));
+        await deleteDocumentChunks(deps.db, documentId);
         counts.stored = counts.embedded = 0;
       }
       total = drafts.length;
@@ -147,7 +146,7 @@ export async function ingestDocument(deps: IngestDeps, documentId: string): Prom
       await writing?.catch(() => undefined);
       throw error;
     }
-    await markReady(deps.db, documentId, kb.id);
+    await markDocumentReady(deps.db, documentId, kb.id);
     return { documentId, status: "ready", chunkCount: total, embeddedNow };
   } catch (error) {
     if (deps.signal?.aborted) throw error;
@@ -177,10 +176,10 @@ async function writeBatch(
     page: d.page ?? null,
     embedding: vectors[i],
     metadata: d.heading ? { heading: d.heading } : {},
-    indexText: indexTexts[i],
+    keywords: chunkKeywords(indexTexts[i]),
   }));
   await insertChunks(deps.db, owner, rows, owner.dims);
-  const refreshed = stale.map((s, i) => ({ id: s.id, embedding: vectors[fresh.length + i], indexText: indexTexts[fresh.length + i] }));
+  const refreshed = stale.map((s, i) => ({ id: s.id, embedding: vectors[fresh.length + i], keywords: chunkKeywords(indexTexts[fresh.length + i]) }));
   await setChunkEmbeddings(deps.db, refreshed);
   await updateDocumentStatus(deps.db, owner.documentId, { chunksEmbedded });
   deps.onProgress?.({ documentId: owner.documentId, chunksEmbedded, chunkCount });
@@ -209,51 +208,4 @@ function checkVectors(vectors: number[][], expected: number, dimension: number |
       { expected: dimension, received: odd.length },
     );
   }
-}
-
-async function countChunks(db: Db, documentId: string): Promise<{ stored: number; embedded: number; maxIndex: number }> {
-  const [row] = await dbCall("countChunks", () =>
-    db
-      .select({
-        stored: sql<number>`count(*)::int`,
-        embedded: sql<number>`(count(*) filter (where ${chunks.embedding} is not null))::int`,
-        maxIndex: sql<number>`coalesce(max(${chunks.index}), -1)::int`,
-      })
-      .from(chunks)
-      .where(eq(chunks.documentId, documentId)),
-  );
-  return row;
-}
-
-/**
- * The one UPDATE that makes a document visible: only if every chunk is stored and embedded
- * (checked in the same statement), together with the knowledge base's content version.
- */
-async function markReady(db: Db, documentId: string, knowledgeBaseId: string): Promise<void> {
-  await dbCall("markDocumentReady", () =>
-    db.transaction(async (tx) => {
-      const rows = await tx
-        .update(documents)
-        .set({
-          status: "ready",
-          error: null,
-          chunksEmbedded: sql`${documents.chunkCount}`,
-          updatedAt: sql`now()`,
-        })
-        .where(
-          and(
-            eq(documents.id, documentId),
-            sql`${documents.chunkCount} = (select count(*) from chunks c where c.document_id = ${documentId} and c.embedding is not null)`,
-          ),
-        )
-        .returning({ id: documents.id });
-      if (rows.length === 0) {
-        throw new AppError("INGEST_INCOMPLETE", { en: "Some chunks of this document are missing; it will be processed again.", zh: "该文档的部分分段缺失，将重新处理。" }, 500);
-      }
-      await tx
-        .update(knowledgeBases)
-        .set({ contentVersion: sql`${knowledgeBases.contentVersion} + 1`, updatedAt: sql`now()` })
-        .where(eq(knowledgeBases.id, knowledgeBaseId));
-    }),
-  );
 }

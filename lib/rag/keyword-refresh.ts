@@ -1,7 +1,8 @@
 import type { Db } from "@/lib/db/client";
 import { keywordSourcesPage, markKeywordsCurrent, mergeKeywordIndexPending, rewriteChunkKeywords, staleKeywordKnowledgeBases } from "@/lib/db/queries/keyword-refresh";
-import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
-import { KEYWORD_VERSION } from "@/lib/rag/keywords";
+import { documentSubject, indexedChunkText } from "@/lib/text/chunk-context";
+import { KEYWORD_VERSION } from "@/lib/text/keywords";
+import { chunkKeywords } from "./chunk-keywords";
 
 const PAGE = 500;
 
@@ -24,7 +25,7 @@ export async function refreshKeywordIndex(db: Db, opts: { signal?: AbortSignal }
       if (page.length === 0) break;
       chunks += await rewriteChunkKeywords(
         db,
-        page.map((c) => ({ id: c.id, text: c.text, indexText: indexedChunkText(c, documentSubject(c.documentName)) })),
+        page.map((c) => ({ id: c.id, text: c.text, keywords: chunkKeywords(indexedChunkText(c, documentSubject(c.documentName))) })),
       );
       after = page[page.length - 1].id;
     }

@@ -3,7 +3,7 @@
  * kind of answer a question asks for, and a chunk's sentences, terms, word pairs, names and
  * words as written — tokenised once per text and kept for the next question.
  */
-import { keywordParts } from "./keywords";
+import { keywordParts } from "@/lib/text/keywords";
 
 const SENTENCE_BREAK = /(?<=[。！？!?；;])|(?<=\.)\s+|\n+/u;
 /** A number, in digits, Chinese numerals or English number words. */

@@ -17,24 +17,22 @@
  * fusion): the features read BM25's order. With a real embedding model the fused order is the
  * model's and the features were not fitted on it, so it is not applied there.
  */
-import { keywordParts, keywordTokens } from "./keywords";
+import { keywordParts, keywordTokens } from "@/lib/text/keywords";
 import { analyse, DIGIT, DURATION, names, PLACE, questionKind, SENTENCE_END, SENTENCE_START, YEAR } from "./lexical-rerank-text";
 import { LEXICAL_RERANK_WEIGHTS } from "./lexical-rerank-weights";
 
 /**
  * How many of the best candidates the features compare (document shares, neighbours' scores) and
- * the model reorders; the rest keep search's order. Session 5's model, fitted with more
- * regularisation, reordered only the first five: reordering all twenty swapped some Chinese
- * answers out of the first 1 500 characters of context. The current fit reorders all twenty
- * with no such loss (cross-validated CMRC 0.995 either way, DRCD 0.995 → 0.996, SQuAD 0.870 →
- * 0.894; scripts/train-reranker.ts prints both).
+ * the model reorders; the rest keep search's order. A model fitted with more regularisation lost
+ * Chinese answers from the context when it reordered all twenty; the current fit does not, and
+ * gains on English (scripts/train-reranker.ts prints both; docs/benchmarks.md).
  */
 export const LEXICAL_RERANK_POOL = 20;
 
 export interface LexicalCandidate {
   text: string;
   documentId: string;
-  /** The document's subject (lib/rag/chunk-context.ts documentSubject). */
+  /** The document's subject (lib/text/chunk-context.ts documentSubject). */
   subject: string;
   /** The chunk's index in its document. */
   index: number;
@@ -194,7 +192,7 @@ export function rerankFeatures(query: string, candidates: LexicalCandidate[], id
       bestBeyondAt === text.sentences.length - 1 && !SENTENCE_END.test(c.text) ? 1 : 0,
       bestBeyondAt === 0 && c.index > 0 && !SENTENCE_START.test(c.text) ? 1 : 0,
       // Where in the chunk its best sentence sits helps English questions and costs Chinese ones
-      // (cross-validated CMRC 0.930 → 0.926 with it), so it is read for questions not in Chinese.
+      // (cross-validated; docs/benchmarks.md), so it is read for questions not in Chinese.
       !kind.chinese && text.sentences.length > 1 ? bestBeyondAt / (text.sentences.length - 1) : 0,
       kind.duration && DURATION.test(bestBeyondSentence) ? 1 : 0,
       kind.acronyms.some((pattern) => pattern.test(c.text)) ? 1 : 0,

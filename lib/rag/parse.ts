@@ -7,7 +7,7 @@ import { fileError } from "@/lib/rag/loaders/file-errors";
 import { htmlToSections } from "@/lib/rag/loaders/html";
 import { markdownToSections } from "@/lib/rag/loaders/markdown";
 import { loadPdf } from "@/lib/rag/loaders/pdf";
-import { normalizeText, reflowHardWraps } from "@/lib/rag/text-normalize";
+import { normalizeText, reflowHardWraps } from "@/lib/text/text-normalize";
 
 /**
  * One entry point from uploaded bytes to normalised text with sections: size check, content

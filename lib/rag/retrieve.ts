@@ -7,7 +7,7 @@ import type { Reranker } from "@/lib/providers/rerank";
 import type { Embedder } from "@/lib/providers/types";
 import { EmbeddingCache } from "./embed-cache";
 import { defaultFusionWeights } from "./fusion";
-import { foldToSimplified } from "./keywords";
+import { foldToSimplified } from "@/lib/text/keywords";
 import { RetrievalCache } from "./retrieval-cache";
 import { searchKnowledgeBases, type RetrievedChunk, type SearchRequest } from "./search";
 

@@ -1,21 +1,19 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { dbCall } from "@/lib/db/errors";
-import { vectorLiteral } from "@/lib/db/queries/chunk-vectors";
-import { searchKeywordsWithIdf, type KeywordSearchResult } from "@/lib/db/queries/keyword-search";
+import { getChunkDetails, vectorCandidates, type ChunkDetails } from "@/lib/db/queries/chunk-search";
+import { searchKeywordsWithIdf, type KeywordSearchResult } from "./keyword-search";
 import { getKnowledgeBasesByIds } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase, RetrievalMode } from "@/lib/db/schema";
-import { keywordQuery } from "@/lib/rag/keywords";
+import { keywordQuery } from "@/lib/text/keywords";
 import type { DocumentChunk } from "@/nodes/ports";
-import { documentSubject } from "./chunk-context";
+import { documentSubject } from "@/lib/text/chunk-context";
 import { defaultFusionWeights, fuseRankings, keywordLeads, similarityFromDistance } from "./fusion";
 import { LEXICAL_RERANK_POOL, lexicalRerankOrder, type LexicalCandidate } from "./lexical-rerank";
 
 /**
  * Hybrid retrieval over one or more knowledge bases: vector search (pgvector HNSW, cosine) and
  * keyword search (BM25 with per-knowledge-base statistics over the tsvector GIN index of
- * jieba/bigram/stemmed tokens: lib/db/queries/keyword-search.ts), fused by weighted reciprocal
+ * jieba/bigram/stemmed tokens: ./keyword-search.ts), fused by weighted reciprocal
  * rank fusion. Knowledge bases sharing an embedder are searched in one SQL query
  * (`knowledge_base_id IN (…)`); different embedders run in parallel (Promise.all), alongside the
  * one keyword query.
@@ -46,21 +44,11 @@ export interface SearchRequest {
   lexicalRerank?: boolean;
 }
 
-export interface RetrievedChunk {
-  id: string;
-  knowledgeBaseId: string;
-  documentId: string;
-  documentName: string;
-  text: string;
-  /** The enclosing parent passage (parent-child chunking): what an LLM should be given. */
-  parentText: string | null;
-  index: number;
-  start: number;
-  page: number | null;
-  metadata: Record<string, unknown>;
+/** A chunk as search returns it: the stored chunk with how each retriever scored it. */
+export interface RetrievedChunk extends ChunkDetails {
   /** Cosine similarity 0..1, or null when vector search did not return the chunk. */
   vectorScore: number | null;
-  /** BM25 over its knowledge base's ideal score for the query, 0..1 (lib/rag/bm25.ts), or null
+  /** BM25 over its knowledge base's ideal score for the query, 0..1 (lib/text/bm25.ts), or null
    *  when keywords did not match. */
   keywordScore: number | null;
   /** The score fusion ranked by (0..1): fused RRF in hybrid mode. */
@@ -122,7 +110,7 @@ export async function searchKnowledgeBases(db: Db, request: SearchRequest): Prom
   const chosen = fused.filter((c) => c.score >= threshold).slice(0, rerank ? Math.max(topK, LEXICAL_RERANK_POOL) : topK);
   if (chosen.length === 0) return [];
 
-  const details = await chunkDetails(db, request.workspaceId, chosen.map((c) => c.id));
+  const details = await getChunkDetails(db, request.workspaceId, chosen.map((c) => c.id));
   const found = chosen.flatMap((c) => {
     const d = details.get(c.id);
     return d ? [{ ...d, vectorScore: vectorScore.get(c.id) ?? null, keywordScore: keywordScore.get(c.id) ?? null, fusedScore: c.score, rerankScore: null, searchRank: null }] : [];
@@ -160,98 +148,13 @@ function vectorGroups(kbs: KnowledgeBase[], request: SearchRequest): Array<{ kbs
   return [...groups.values()];
 }
 
-/**
- * The chunk filter of vector search (keyword search has its own: lib/db/queries/keyword-search.ts):
- * workspace, knowledge bases, enabled, ready documents, filters. The documents part is
- * `= ANY(ARRAY(subquery))` — an init plan evaluated once — rather than `IN (subquery)`, which the
- * planner turns into a join and then sorts every chunk instead of walking the HNSW index in
- * distance order; and it is wrapped in `IS TRUE` so it stays a row filter.
- */
-function visible(request: SearchRequest, kbs: KnowledgeBase[]): SQL {
-  const ids = sql.join(
-    kbs.map((kb) => sql`${kb.id}`),
-    sql`, `,
-  );
-  const docFilters: SQL[] = [sql`d.knowledge_base_id IN (${ids})`, sql`d.status = 'ready'`];
-  const { documentIds, tags } = request.filter ?? {};
-  if (documentIds) docFilters.push(documentIds.length ? sql`d.id IN (${sql.join(documentIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`);
-  if (tags?.length) docFilters.push(sql`d.tags && ARRAY[${sql.join(tags.map((t) => sql`${t}`), sql`, `)}]::text[]`);
-  return sql`c.workspace_id = ${request.workspaceId} AND c.knowledge_base_id IN (${ids}) AND c.enabled
-    AND (c.document_id = ANY(ARRAY(SELECT d.id FROM documents d WHERE ${sql.join(docFilters, sql` AND `)}))) IS TRUE`;
-}
-
-/**
- * Nearest neighbours in two branches: chunks in the dimension's HNSW index (the planner uses
- * it: `WHERE dims = D ORDER BY embedding::vector(D) <=> q LIMIT n`) and chunks still waiting
- * for the index (exact scan; normally none). Iterative index scans keep filtered queries
- * returning n rows.
- */
+/** Vector candidates of knowledge bases sharing one embedder, as cosine similarities, best first. */
 async function vectorSearch(db: Db, request: SearchRequest, kbs: KnowledgeBase[], vector: number[], limit: number): Promise<Candidate[]> {
-  const rows = await dbCall("vectorSearch", () =>
-    db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('hnsw.ef_search', '64', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
-      return (await tx.execute<{ id: string; distance: number }>(vectorCandidatesSql(request, kbs, vector, limit))).rows;
-    }),
-  );
+  const rows = await vectorCandidates(db, request, kbs, vector, limit);
   return rows
-    .map((r) => ({ id: r.id, score: similarityFromDistance(Number(r.distance)) }))
+    .map((r) => ({ id: r.id, score: similarityFromDistance(r.distance) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit);
-}
-
-/**
- * The vector candidates statement for knowledge bases sharing one embedder (exported so tests
- * can EXPLAIN exactly what runs).
- * @example await db.execute(sql`EXPLAIN ${vectorCandidatesSql(request, kbs, vector, 40)}`);
- */
-export function vectorCandidatesSql(request: SearchRequest, kbs: KnowledgeBase[], vector: number[], limit: number): SQL {
-  const d = sql.raw(String(Math.floor(kbs[0].dimension as number)));
-  const q = sql`${vectorLiteral(vector)}::vector(${d})`;
-  const where = visible(request, kbs);
-  return sql`
-    (SELECT c.id, (c.embedding::vector(${d}) <=> ${q})::float8 AS distance FROM chunks c
-      WHERE c.dims = ${d} AND ${where} ORDER BY c.embedding::vector(${d}) <=> ${q} LIMIT ${limit})
-    UNION ALL
-    (SELECT c.id, (c.embedding::vector(${d}) <=> ${q})::float8 AS distance FROM chunks c
-      WHERE c.dims IS NULL AND c.embedding IS NOT NULL AND ${where} ORDER BY 2 LIMIT ${limit})`;
-}
-
-type ChunkDetails = Omit<RetrievedChunk, "vectorScore" | "keywordScore" | "fusedScore" | "rerankScore" | "searchRank" | "rank">;
-
-async function chunkDetails(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, ChunkDetails>> {
-  const rows = await dbCall("chunkDetails", () =>
-    db.execute<{
-      id: string;
-      knowledge_base_id: string;
-      document_id: string;
-      document_name: string;
-      text: string;
-      parent_text: string | null;
-      index: number;
-      start: number;
-      page: number | null;
-      metadata: Record<string, unknown>;
-    }>(sql`SELECT c.id, c.knowledge_base_id, c.document_id, d.name AS document_name, c.text, c.parent_text, c.index, c.start, c.page, c.metadata
-      FROM chunks c JOIN documents d ON d.id = c.document_id
-      WHERE c.workspace_id = ${workspaceId} AND c.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`),
-  );
-  return new Map(
-    rows.rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        knowledgeBaseId: r.knowledge_base_id,
-        documentId: r.document_id,
-        documentName: r.document_name,
-        text: r.text,
-        parentText: r.parent_text,
-        index: r.index,
-        start: r.start,
-        page: r.page,
-        metadata: r.metadata ?? {},
-      },
-    ]),
-  );
 }
 
 /**

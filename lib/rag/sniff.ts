@@ -1,5 +1,5 @@
 import { dsvFormat } from "d3-dsv";
-import type { FileKind } from "@/lib/rag/types";
+import type { FileKind } from "@/lib/db/schema";
 import { decodeText } from "@/lib/rag/loaders/decode-text";
 import { fileError, unsupportedFile } from "@/lib/rag/loaders/file-errors";
 import { listZipEntries, ZipFormatError, type ZipEntry } from "@/lib/rag/loaders/zip-directory";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { defaultChunking, type ChunkDraft, type ChunkingSettings, type ParsedDocument } from "@/lib/rag/types";
+import { defaultChunking, type ChunkingSettings } from "@/lib/db/schema";
+import { type ChunkDraft, type ParsedDocument } from "@/lib/rag/types";
 import { bestCut, cannotStartChunk, earliestCut, findBoundaries, isCutOfLevel, Level, skipWhitespace, type Boundaries } from "@/lib/rag/split-boundaries";
 
 /**

@@ -4,8 +4,7 @@
  * lib/jobs; retrieval reaches nodes through ctx.retrieve.
  */
 
-export const fileKinds = ["pdf", "docx", "markdown", "html", "text", "csv"] as const;
-export type FileKind = (typeof fileKinds)[number];
+import type { FileKind } from "@/lib/db/schema";
 
 /** A parsed file: plain text plus where each part came from (page, section, row). */
 export interface ParsedDocument {
@@ -15,20 +14,6 @@ export interface ParsedDocument {
   sections: Array<{ start: number; text: string; page?: number; heading?: string }>;
   metadata: Record<string, string | number | boolean>;
 }
-
-export interface ChunkingSettings {
-  /** "general": chunks are retrieved and given to the LLM. "parent-child": small chunks are
-   *  retrieved, their parent paragraph is given to the LLM (as in Dify). */
-  mode: "general" | "parent-child";
-  /** Target chunk size in characters (child size in parent-child mode). */
-  chunkSize: number;
-  /** Characters shared by neighbouring chunks. */
-  chunkOverlap: number;
-  /** Parent size in characters (parent-child mode). */
-  parentSize: number;
-}
-
-export const defaultChunking: ChunkingSettings = { mode: "general", chunkSize: 300, chunkOverlap: 50, parentSize: 1200 };
 
 /** One chunk as the splitter produces it, before embedding. */
 export interface ChunkDraft {

@@ -5,12 +5,13 @@ import { documentTagsSchema, splitTags } from "@/lib/document-tags";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
-import { appFileStore } from "@/lib/jobs";
 import { findJsonProblem, hasInvalidText, printable } from "@/lib/security/input-text";
+import { appFileStore } from "./ingestion";
 import { parseFile } from "@/lib/rag/parse";
 import { sniffFile } from "@/lib/rag/sniff";
 import { chunkingSettingsSchema, splitDocument } from "@/lib/rag/split";
-import type { ChunkDraft, ChunkingSettings } from "@/lib/rag/types";
+import type { ChunkDraft } from "@/lib/rag/types";
+import type { ChunkingSettings } from "@/lib/db/schema";
 import { enqueueDocuments } from "./knowledge";
 import { jsonProblemError } from "./request";
 

@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db";
 import { getKnowledgeBaseById, knowledgeBaseNotFound } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase, RerankSettings, RetrievalMode } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { embedderForKnowledgeBase, getIngestionQueue } from "@/lib/jobs";
+import { embedderForKnowledgeBase, getIngestionQueue } from "./ingestion";
 import { EmbeddingCache } from "@/lib/rag/embed-cache";
 import { retrieve, type RetrieveRequest as RagRetrieveRequest } from "@/lib/rag/retrieve";
 import { RetrievalCache } from "@/lib/rag/retrieval-cache";
@@ -124,25 +124,10 @@ export async function enqueueDocuments(ids: string[]): Promise<void> {
 }
 
 /** A retrieved chunk as the API returns it (no internal fields beyond what the UI shows). */
-export interface RetrievalHit {
-  id: string;
-  documentId: string;
-  documentName: string;
-  knowledgeBaseId: string;
-  text: string;
-  parentText: string | null;
+export type RetrievalHit = Omit<RetrievedChunk, "index" | "metadata"> & {
+  /** The chunk's index in its document. */
   position: number;
-  start: number;
-  page: number | null;
-  vectorScore: number | null;
-  keywordScore: number | null;
-  fusedScore: number;
-  /** The reranker's score when the knowledge base (or request) reranks; else null. */
-  rerankScore: number | null;
-  /** Search's own position when the built-in reranker moved the results (may differ from rank); else null. */
-  searchRank: number | null;
-  rank: number;
-}
+};
 
 /** Metadata filters of retrieval: documents by id, and documents carrying any of the tags. */
 export type RetrievalFilter = { documentIds?: string[]; tags?: string[] };
@@ -205,22 +190,6 @@ export async function retrieveBatch(
   );
 }
 
-function toHit(h: RetrievedChunk): RetrievalHit {
-  return {
-    id: h.id,
-    documentId: h.documentId,
-    documentName: h.documentName,
-    knowledgeBaseId: h.knowledgeBaseId,
-    text: h.text,
-    parentText: h.parentText,
-    position: h.index,
-    start: h.start,
-    page: h.page,
-    vectorScore: h.vectorScore,
-    keywordScore: h.keywordScore,
-    fusedScore: h.fusedScore,
-    rerankScore: h.rerankScore,
-    searchRank: h.searchRank,
-    rank: h.rank,
-  };
+function toHit({ index, metadata: _metadata, ...hit }: RetrievedChunk): RetrievalHit {
+  return { ...hit, position: index };
 }

@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { builtinProviderNames, offlineProvider, ollamaDefaultProvider, probeOllama } from "@/lib/providers";
 import type { Locale } from "@/lib/i18n/locale";
-import type { ProviderConfig } from "@/lib/providers/types";
+import type { ProviderConfig } from "@/lib/provider-config";
 
 const PROBE_TTL_MS = 10_000;
 let probe: { at: number; reachable: Promise<boolean> } | undefined;

@@ -30,10 +30,3 @@ export async function requirePageSession(): Promise<Principal & { user: NonNulla
   const path = (await headers()).get("x-trellis-path");
   redirect(path && path.startsWith("/") && !path.startsWith("//") ? `/login?next=${encodeURIComponent(path)}` : "/login");
 }
-
-/** The logged-in person and their workspace, or null (for pages that work either way, e.g. /login). */
-export async function currentUser(): Promise<{ user: NonNullable<Principal["user"]> & { role: Principal["role"] }; workspace: { id: string } } | null> {
-  const principal = await currentPrincipal();
-  if (!principal?.user) return null;
-  return { user: { ...principal.user, role: principal.role }, workspace: { id: principal.workspaceId } };
-}

@@ -1,5 +1,5 @@
 import "server-only";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { redactSecrets } from "@/lib/security/redact";
 
 export interface TraceStep {

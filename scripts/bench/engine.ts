@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { runFlow } from "@/lib/engine/run-flow";
-import type { NodeRegistry, RunOptions } from "@/lib/engine/types";
+import { type NodeRegistry, defineNode } from "@/nodes/define";
+import type { RunOptions } from "@/lib/engine/types";
 import type { FlowDocument } from "@/lib/flow/schema";
-import { defineNode } from "@/nodes/define";
 import { port } from "@/nodes/ports";
 import type { BenchArgs } from "../bench";
 

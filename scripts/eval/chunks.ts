@@ -4,11 +4,11 @@
  * chunk mapped to the passage where it starts (what scripts/eval/variants.ts and the reranker's
  * training read).
  */
-import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
+import { documentSubject, indexedChunkText } from "@/lib/text/chunk-context";
 import { parseFile } from "@/lib/rag/parse";
 import { splitDocument } from "@/lib/rag/split";
-import { normalizeText } from "@/lib/rag/text-normalize";
-import { defaultChunking } from "@/lib/rag/types";
+import { normalizeText } from "@/lib/text/text-normalize";
+import { defaultChunking } from "@/lib/db/schema";
 import { groupIntoDocuments, passageAt, readEvalSet, relocatePassages, type EvalQuery } from "./corpus";
 
 export interface StoredChunk {
@@ -16,7 +16,7 @@ export interface StoredChunk {
   text: string;
   /** The chunk's own text. */
   chunkText: string;
-  /** What the product indexes: the chunk with its document's subject (lib/rag/chunk-context.ts). */
+  /** What the product indexes: the chunk with its document's subject (lib/text/chunk-context.ts). */
   indexText: string;
   subject: string;
   passageId: string | undefined;

@@ -1,8 +1,8 @@
 /**
  * BM25 over chunks held in memory, with the product's parameters and normalisation (score over
- * the ideal score, lib/rag/bm25.ts): what keyword search returns, without a database.
+ * the ideal score, lib/text/bm25.ts): what keyword search returns, without a database.
  */
-import { bm25Idf, bm25Term, BM25_K1 } from "@/lib/rag/bm25";
+import { bm25Idf, bm25Term, BM25_K1 } from "@/lib/text/bm25";
 
 export interface MemoryBm25 {
   /** IDF of a term (0 when no chunk holds it). */

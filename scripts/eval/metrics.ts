@@ -3,7 +3,7 @@
  * A ranked result is a list of chunks (text + the passage each one starts in), best first.
  */
 
-import { contextExcerpts, type ExcerptSource } from "@/lib/rag/excerpts";
+import { contextExcerpts, type ExcerptSource } from "@/lib/text/excerpts";
 
 export interface RankedChunk extends ExcerptSource {
   text: string;
@@ -15,7 +15,7 @@ export interface QueryOutcome {
   /** A gold answer appears verbatim in the first chunk. */
   top1: boolean;
   /** A gold answer appears in the context the retriever node builds from the chunks that fit
-   *  the budget (neighbours of one document joined, their overlap counted once — lib/rag/excerpts.ts). */
+   *  the budget (neighbours of one document joined, their overlap counted once — lib/text/excerpts.ts). */
   inContext: boolean;
   /** A gold passage is among the first 5 chunks' passages. */
   recall5: boolean;

@@ -7,11 +7,11 @@ import type { KnowledgeBase } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/providers/types";
 import { ingestDocument } from "@/lib/rag/ingest";
-import { warmUpKeywords } from "@/lib/rag/keywords";
+import { KEYWORD_VERSION, warmUpKeywords } from "@/lib/text/keywords";
 import { parseFile } from "@/lib/rag/parse";
 import { retrieve } from "@/lib/rag/retrieve";
 import { toDocumentChunks } from "@/lib/rag/search";
-import { normalizeText } from "@/lib/rag/text-normalize";
+import { normalizeText } from "@/lib/text/text-normalize";
 import type { FileStore } from "@/lib/storage/files";
 import { groupIntoDocuments, passageAt, relocatePassages, type EvalDocument, type EvalQuery, type Passage } from "./corpus";
 import { scoreQuery, summarize, type EvalSummary, type QueryOutcome } from "./metrics";
@@ -57,6 +57,7 @@ export async function runEvaluation(deps: EvalDeps, set: { passages: Passage[]; 
     name: `eval-retrieval-${randomBytes(4).toString("hex")}`,
     embeddingProvider: deps.embedding.provider,
     embeddingModel: deps.embedding.model,
+    keywordVersion: KEYWORD_VERSION,
   });
   try {
     const docs = groupIntoDocuments(set.passages);

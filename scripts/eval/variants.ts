@@ -4,13 +4,13 @@
  * eval's own metrics — to compare keyword tokenisations and fusion weights in seconds, without a
  * database. The eval command (scripts/eval-retrieval.ts) stays the measurement of record; its
  * BM25 + default-fusion figures match the "bm25" and "rrf 0.015" rows here.
- * NO_SUBJECT=1 indexes chunks without their document's name, as before lib/rag/chunk-context.ts.
+ * NO_SUBJECT=1 indexes chunks without their document's name, as before lib/text/chunk-context.ts.
  * @example npx tsx --conditions=react-server scripts/eval/variants.ts /work/shared/eval/cmrc2018_trial_zh
  */
 import path from "node:path";
 import { hashEmbed } from "@/lib/providers";
 import { fuseRankings, OFFLINE_VECTOR_WEIGHT } from "@/lib/rag/fusion";
-import { keywordTokens } from "@/lib/rag/keywords";
+import { keywordTokens } from "@/lib/text/keywords";
 import { memoryBm25 } from "./memory-bm25";
 import { storedChunks, type StoredChunk } from "./chunks";
 import { scoreQuery, summarize } from "./metrics";

@@ -23,6 +23,7 @@ import { searchKnowledgeBases } from "@/lib/rag/search";
 import type { FileStore } from "@/lib/storage/files";
 import { forEachDatabase } from "../support/db";
 import { countingEmbedder, tempFileStore } from "../jobs/kb-fixtures";
+import { KEYWORD_VERSION } from "@/lib/text/keywords";
 
 const FAST_HASH = "scrypt$12$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const email = () => `p${randomBytes(4).toString("hex")}@example.test`;
@@ -120,8 +121,8 @@ function forEachKb(t: { db: import("@/lib/db/client").Db }) {
   it("C11 retrieval from B never returns A's chunks, even for an identical document and embedding", async () => {
     const text = "租户隔离测试：甲公司的年度预算是三千万元。Tenant isolation: company A's budget is thirty million.";
     const embedder = countingEmbedder();
-    const kbA = await createKnowledgeBase(t.db, "local", { name: "A", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder" });
-    const kbB = await createKnowledgeBase(t.db, "ws-b", { name: "B", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder" });
+    const kbA = await createKnowledgeBase(t.db, "local", { name: "A", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder", keywordVersion: KEYWORD_VERSION });
+    const kbB = await createKnowledgeBase(t.db, "ws-b", { name: "B", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder", keywordVersion: KEYWORD_VERSION });
     for (const [ws, kb] of [["local", kbA], ["ws-b", kbB]] as const) {
       const { document } = await createDocument(t.db, files, ws, kb.id, { name: "budget.txt", bytes: new TextEncoder().encode(text) });
       await ingestDocument({ db: t.db, files, embedder }, document.id);

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { parseSse } from "@/lib/client/sse";
 import { startModelServer } from "../support/model-server";
 import { acceptInvite, createApiKey, createInvite, fetchAs, fillLogin, fillSetup, logout, memberRow, sessionCookieOf } from "./pages/accounts";
 import { FlowPage, FlowsPage, screenshot } from "./pages/studio";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 import { json, type WireEvent } from "./support/sse";
 
 type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
 
-describe("accounts in Chromium: the first start", () => {
+describeBrowser("accounts in Chromium: the first start", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;
@@ -60,7 +60,7 @@ describe("accounts in Chromium: the first start", () => {
   });
 });
 
-describe("accounts in Chromium: members, roles, API keys and sessions", () => {
+describeBrowser("accounts in Chromium: members, roles, API keys and sessions", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import en from "@/messages/en.json";
 import { starterFlow } from "@/lib/flow/starter";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { startModelServer } from "../support/model-server";
 import { CanvasPage, createFlowViaApi, createKnowledgeBaseViaApi } from "./pages/canvas";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 import { json } from "./support/sse";
 
 type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
@@ -72,7 +72,7 @@ function recordWrites(page: Page, flowId: string): string[] {
   return writes;
 }
 
-describe("a viewer's read-only canvas in Chromium", () => {
+describeBrowser("a viewer's read-only canvas in Chromium", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

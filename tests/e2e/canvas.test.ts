@@ -1,12 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
 import { startModelServer } from "../support/model-server";
 import { CanvasPage, createFlowViaApi, createKnowledgeBaseViaApi } from "./pages/canvas";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 
 type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
 
@@ -33,7 +33,7 @@ const WIRES: [string, string, string, string][] = [
   ["llm", "citations", "answer", "citations"],
 ];
 
-describe("the canvas studio in Chromium", () => {
+describeBrowser("the canvas studio in Chromium", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { getFreePort } from "../support/model-server";
 import { FlowsPage } from "./pages/studio";
 import type { AppServer } from "./support/app-server";
-import { newContext } from "./support/browser";
+import { newContext, describeBrowser } from "./support/browser";
 import { collectRun, json } from "./support/sse";
 import { authFetch } from "./support/auth";
 import { withStudio } from "./support/studio";
@@ -15,7 +15,7 @@ import { withStudio } from "./support/studio";
 const root = path.resolve(__dirname, "../..");
 const EVIL = "https://evil.example";
 
-describe("C9 C16 security headers and CORS on the production build", () => {
+describeBrowser("C9 C16 security headers and CORS on the production build", () => {
   let app: AppServer;
   let browser: Browser;
   withStudio({ tokenDelayMs: 1 }, (studio) => ({ app, browser } = studio));

@@ -1,9 +1,9 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { createKnowledgeBaseViaApi } from "./pages/canvas";
 import { screenshot } from "./pages/knowledge";
 import { authFetch } from "./support/auth";
-import { newContext } from "./support/browser";
+import { describeBrowser, newContext } from "./support/browser";
 import { withStudio, type Studio } from "./support/studio";
 
 /**
@@ -77,7 +77,7 @@ async function api<T>(url: string, init: RequestInit & { json?: unknown } = {}):
   return (await res.json()) as T;
 }
 
-describe("every studio page in Chinese", () => {
+describeBrowser("every studio page in Chinese", () => {
   it("shows no untranslated English", async () => {
     const kb = await createKnowledgeBaseViaApi(studio.app.url, "统计法规", [FIXTURE]);
     const { flow } = await api<{ flow: { id: string; graph: { nodes: { id: string; type: string; data: Record<string, unknown> }[] }; revision: number } }>("/api/v1/flows", {

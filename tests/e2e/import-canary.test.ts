@@ -1,13 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import type { FlowDocument } from "@/lib/flow/schema";
 import type { ModelServer } from "../support/model-server";
 import { CanvasPage, createFlowViaApi } from "./pages/canvas";
 import type { AppServer } from "./support/app-server";
-import { newContext, screenshotDir } from "./support/browser";
+import { newContext, screenshotDir, describeBrowser } from "./support/browser";
 import { json } from "./support/sse";
 import { withStudio } from "./support/studio";
 
@@ -19,7 +19,7 @@ import { withStudio } from "./support/studio";
  * touch the canary URL either. (The server never reaches the canary: the SSRF guard would stop
  * a run first, so the model server and the runs list are the detectors.)
  */
-describe("C4 importing and opening a flow runs nothing", () => {
+describeBrowser("C4 importing and opening a flow runs nothing", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

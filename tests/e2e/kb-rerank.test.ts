@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startModelServer, type ModelServer } from "../support/model-server";
 import { RERANK_PASSAGES as texts, RERANK_QUERY } from "../support/rerank-passages";
 import { KnowledgePage, screenshot } from "./pages/knowledge";
 import { startApp, type AppServer } from "./support/app-server";
 import { authFetch } from "./support/auth";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 import { json } from "./support/sse";
 
 /**
@@ -15,7 +15,7 @@ import { json } from "./support/sse";
  * says plainly when the reranker cannot be reached.
  */
 
-describe("rerank in the knowledge base and its retrieval test", () => {
+describeBrowser("rerank in the knowledge base and its retrieval test", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

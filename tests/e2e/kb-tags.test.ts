@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { getFreePort } from "../support/model-server";
 import { createKnowledgeBaseViaApi } from "./pages/canvas";
 import { screenshot } from "./pages/knowledge";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 import { json } from "./support/sse";
 
 const DOCS = "/work/shared/fixtures/docs";
@@ -47,7 +47,7 @@ async function hitsOnlyFrom(page: Page, name: string) {
   return page.locator('[data-testid="kb-hit"] .kb-hit-head strong').allTextContents();
 }
 
-describe("document tags in the browser: tag documents, then filter the retrieval test by a tag", () => {
+describeBrowser("document tags in the browser: tag documents, then filter the retrieval test by a tag", () => {
   let app: AppServer;
   let browser: Browser;
   let kbId: string;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getFreePort, startModelServer } from "../support/model-server";
 import { KnowledgePage, screenshot } from "./pages/knowledge";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { itBrowser, launchBrowser, newContext } from "./support/browser";
 import { collectRun, json } from "./support/sse";
 import { authFetch } from "./support/auth";
 
@@ -219,7 +219,7 @@ describe("knowledge bases through the API and the UI, with an Ollama-compatible 
     expect(gone.body.results[0].chunks.some((c: { documentName: string }) => c.documentName === "fedramp-working-with-oscal.md")).toBe(false);
   });
 
-  it("shows documents reaching ready, a two-column preview comparison and scored retrieval hits in the browser", async () => {
+  itBrowser("shows documents reaching ready, a two-column preview comparison and scored retrieval hits in the browser", async () => {
     browser = await launchBrowser();
     const context = await newContext(browser, "zh-CN");
     const page = await context.newPage();
@@ -285,7 +285,7 @@ describe("knowledge bases with no model server (offline pair)", () => {
     expect(finished.answer?.citations?.[0]?.documentName).toBe("statistics-law-2024-09-13.md");
   });
 
-  it("shows which chunk the built-in reranker moved up, and from where, in the retrieval test page", async () => {
+  itBrowser("shows which chunk the built-in reranker moved up, and from where, in the retrieval test page", async () => {
     const chunking = { mode: "general", chunkSize: 160, chunkOverlap: 0, parentSize: 1200 };
     const created = await json(`${app.url}/api/v1/knowledge-bases`, { method: "POST", body: { name: "Chopin", chunking } });
     const kbId = created.body.knowledgeBase.id as string;
@@ -312,7 +312,7 @@ describe("knowledge bases with no model server (offline pair)", () => {
     }
   });
 
-  it("finds a Traditional-Chinese document with a question typed in Simplified, in the retrieval test page", async () => {
+  itBrowser("finds a Traditional-Chinese document with a question typed in Simplified, in the retrieval test page", async () => {
     const created = await json(`${app.url}/api/v1/knowledge-bases`, { method: "POST", body: { name: "繁体文档" } });
     const kbId = created.body.knowledgeBase.id as string;
     await upload(app, kbId, [fileOf(ZH_HANT_MD)]);

@@ -1,11 +1,11 @@
 import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import en from "@/messages/en.json";
 import zh from "@/messages/zh.json";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { CanvasPage, createFlowViaApi } from "./pages/canvas";
 import type { AppServer } from "./support/app-server";
-import { newContext } from "./support/browser";
+import { describeBrowser, newContext } from "./support/browser";
 import { json } from "./support/sse";
 import { withStudio } from "./support/studio";
 
@@ -68,7 +68,7 @@ async function joinAsViewer(app: AppServer): Promise<string> {
 }
 const headersOf = (graph: FlowDocument) => (graph.nodes.find((n) => n.id === "call")!.data as { headers: Header[] }).headers;
 
-describe("finding 2: the studio shows HTTP header secrets masked and write-only (Chromium)", () => {
+describeBrowser("finding 2: the studio shows HTTP header secrets masked and write-only (Chromium)", () => {
   let app: AppServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { getFreePort, startModelServer } from "../support/model-server";
 import { screenshot } from "./pages/studio";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 import { collectRun, json } from "./support/sse";
 
 type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
@@ -13,7 +13,7 @@ const SECRET = "sk-trellis-test-4f9a2c";
  * A team adds their vLLM server (OpenAI-compatible, with a key) on the providers page, makes it
  * the default, and their flows run on it. Nothing listens on the Ollama port.
  */
-describe("model providers: add, test, make default, run — secrets never leave the server", () => {
+describeBrowser("model providers: add, test, make default, run — secrets never leave the server", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

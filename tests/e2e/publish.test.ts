@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { parseSse } from "@/lib/client/sse";
 import { screenshot } from "./pages/studio";
 import type { AppServer } from "./support/app-server";
-import { newContext } from "./support/browser";
+import { describeBrowser, newContext } from "./support/browser";
 import { json } from "./support/sse";
 import { withStudio } from "./support/studio";
 
@@ -11,7 +11,7 @@ import { withStudio } from "./support/studio";
  * The publish page in Chromium against the production build: publish a flow, set the widget's
  * allowed site, create a bot key, then use the published bot through the bot API with that key.
  */
-describe("publishing from the studio", () => {
+describeBrowser("publishing from the studio", () => {
   let app: AppServer;
   let browser: Browser;
   withStudio({ tokenDelayMs: 2 }, (studio) => ({ app, browser } = studio));

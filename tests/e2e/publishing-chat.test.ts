@@ -1,10 +1,10 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startModelServer, type ModelServer } from "../support/model-server";
 import { PublicChatPage, watchGrowth } from "./pages/public-chat";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, screenshotDir } from "./support/browser";
+import { describeBrowser, launchBrowser, screenshotDir } from "./support/browser";
 import { knowledgeBaseWith, publishBot } from "./support/publish";
 
 /**
@@ -36,7 +36,7 @@ function reply(messages: { role: string; content: string }[]): string {
   return `根据资料，**签收后 7 天内**可以退货 [1]。\n\n- 商品须保持完好\n- 请附上发票\n\n（第 ${turn} 轮）`;
 }
 
-describe("C16 the published chat page /c/SLUG", () => {
+describeBrowser("C16 the published chat page /c/SLUG", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

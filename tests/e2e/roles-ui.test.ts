@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import en from "@/messages/en.json";
 import zh from "@/messages/zh.json";
 import { startModelServer } from "../support/model-server";
@@ -8,7 +8,7 @@ import { screenshot } from "./pages/studio";
 import { VersionsPage } from "./pages/versions";
 import { authFetch } from "./support/auth";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 import { json } from "./support/sse";
 
 type ModelServer = Awaited<ReturnType<typeof startModelServer>>;
@@ -48,7 +48,7 @@ async function open(page: Page, url: string) {
   await page.goto(url, { waitUntil: "networkidle" });
 }
 
-describe("role-aware studio pages in Chromium", () => {
+describeBrowser("role-aware studio pages in Chromium", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

@@ -1,14 +1,14 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { CanvasPage, createKnowledgeBaseViaApi } from "./pages/canvas";
 import { KnowledgePage, screenshot } from "./pages/knowledge";
 import { VersionsPage } from "./pages/versions";
 import { authFetch } from "./support/auth";
-import { newContext } from "./support/browser";
+import { describeBrowser, newContext } from "./support/browser";
 import { withStudio, type Studio } from "./support/studio";
 
 /**
@@ -62,7 +62,7 @@ async function useKnowledgeBases(flow: { id: string; graph: FlowDocument; revisi
   return saved.body.problems;
 }
 
-describe("references a flow holds (knowledge bases)", () => {
+describeBrowser("references a flow holds (knowledge bases)", () => {
   it("an empty retriever is a checklist problem and the save answer says so; a run refuses it by name", async () => {
     const flow = await flowFromTemplate("空检索机器人", "kb-qa");
     const problems = await useKnowledgeBases(flow, []);
@@ -131,7 +131,7 @@ describe("references a flow holds (knowledge bases)", () => {
   });
 });
 
-describe("unsaved work", () => {
+describeBrowser("unsaved work", () => {
   it("leaving with a blocked autosave warns; the draft stays in the browser and comes back with a banner", async () => {
     const flow = await flowFromTemplate("草稿测试", "starter");
     const page = await zhPage();
@@ -218,7 +218,7 @@ function edgesUnderNodes(page: Page) {
   });
 }
 
-describe("a readable canvas", () => {
+describeBrowser("a readable canvas", () => {
   it.each(TEMPLATES)("template %s: fit-to-view keeps labels legible, auto-layout leaves no edge under a node", async (templateId) => {
     const flow = await flowFromTemplate(`模板 ${templateId}`, templateId);
     const page = await zhPage();
@@ -264,7 +264,7 @@ describe("a readable canvas", () => {
   });
 });
 
-describe("names, not ids", () => {
+describeBrowser("names, not ids", () => {
   it("the version diff names knowledge bases and connections by what people see", async () => {
     const [a, b] = [await createKnowledgeBaseViaApi(studio.app.url, "员工手册", [FIXTURE]), await createKnowledgeBaseViaApi(studio.app.url, "报销制度", [FIXTURE])];
     const flow = await flowFromTemplate("版本对比机器人", "kb-qa");
@@ -311,7 +311,7 @@ describe("names, not ids", () => {
   });
 });
 
-describe("Traditional and Simplified Chinese", () => {
+describeBrowser("Traditional and Simplified Chinese", () => {
   it("a Traditional question finds the chunk its Simplified twin finds, with the model server's embeddings", async () => {
     // One article per file, so each is its own chunk.
     const dir = await mkdtemp(path.join(tmpdir(), "trellis-zh-"));

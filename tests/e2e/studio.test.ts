@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { getFreePort } from "../support/model-server";
 import { FlowsPage, screenshot } from "./pages/studio";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, newContext } from "./support/browser";
+import { launchBrowser, newContext, describeBrowser } from "./support/browser";
 import { withStudio } from "./support/studio";
 
 
-describe("the studio in Chromium, with a model server", () => {
+describeBrowser("the studio in Chromium, with a model server", () => {
   let app: AppServer;
   let browser: Browser;
   withStudio({ tokenDelayMs: 30 }, (studio) => ({ app, browser } = studio));
@@ -74,7 +74,7 @@ describe("the studio in Chromium, with a model server", () => {
   });
 });
 
-describe("the studio in Chromium, with nothing on the Ollama port", () => {
+describeBrowser("the studio in Chromium, with nothing on the Ollama port", () => {
   let app: AppServer;
   let browser: Browser;
 

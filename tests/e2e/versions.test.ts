@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { screenshot } from "./pages/studio";
 import { FlowCards, VersionsPage } from "./pages/versions";
 import type { AppServer } from "./support/app-server";
-import { newContext } from "./support/browser";
+import { newContext, describeBrowser } from "./support/browser";
 import { json } from "./support/sse";
 import { withStudio } from "./support/studio";
 
@@ -17,7 +17,7 @@ function setGeneralTemperature(graph: FlowDocument, value: number): FlowDocument
   return next;
 }
 
-describe("versions, templates and the flows list in Chromium", () => {
+describeBrowser("versions, templates and the flows list in Chromium", () => {
   let app: AppServer;
   let browser: Browser;
   withStudio({ tokenDelayMs: 5 }, (studio) => ({ app, browser } = studio));

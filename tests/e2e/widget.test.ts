@@ -2,12 +2,12 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startModelServer, type ModelServer } from "../support/model-server";
 import { PublicChatPage } from "./pages/public-chat";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, screenshotDir } from "./support/browser";
+import { describeBrowser, launchBrowser, screenshotDir } from "./support/browser";
 import { publishBot } from "./support/publish";
 import { json } from "./support/sse";
 
@@ -39,7 +39,7 @@ ${tag()}</body></html>`);
   return { origin: `http://${host}:${port}`, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
 }
 
-describe("C17 the embeddable widget on a host page", () => {
+describeBrowser("C17 the embeddable widget on a host page", () => {
   let models: ModelServer;
   let app: AppServer;
   let browser: Browser;

@@ -1,6 +1,6 @@
-import type { RunEvent, RunOptions } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
+import type { EngineServices, RunOptions } from "@/lib/engine/types";
 import type { FlowDocument, FlowEdge, FlowNode } from "@/lib/flow/schema";
-import type { EngineServices } from "@/lib/engine/types";
 
 /** A flow node with defaults filled; `data` is the node's settings. */
 export function makeNode(id: string, type: string, data: Record<string, unknown> = {}, extra: Partial<FlowNode> = {}): FlowNode {

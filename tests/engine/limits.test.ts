@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runFlow } from "@/lib/engine/run-flow";
-import { defaultLimits, type NodeRegistry } from "@/lib/engine/types";
-import { defineNode } from "@/nodes/define";
+import { runSingleNode } from "@/lib/engine/run-node";
+import { defaultLimits } from "@/lib/engine/types";
+import { type NodeRegistry, defineNode } from "@/nodes/define";
 import { port } from "@/nodes/ports";
 import { collect, finished, makeEdge, makeFlow, makeNode, ofType, runOptions } from "./factories";
 import { testRegistry } from "./test-registry";
@@ -121,5 +122,32 @@ describe("C14 run limits: steps and wall time", () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(finished(events).error).toMatchObject({ code: "LIMIT_EXCEEDED" });
     expect(finished(events).error?.message).toContain("maxRunMs");
+  });
+});
+
+describe("C14 run limits: a node run alone meets the limits it meets in a flow", () => {
+  // [start] --> [node under test] --> [answer]: the flow run's verdict on the node, beside runSingleNode's.
+  async function inFlowAndAlone(node: ReturnType<typeof makeNode>, limits: { nodeTimeoutMs?: number; maxOutputBytes?: number }) {
+    const flow = makeFlow([makeNode("start", "start"), node, makeNode("answer", "answer")], [makeEdge("start.message", `${node.id}.text`), makeEdge(`${node.id}.text`, "answer.text")]);
+    const events = await collect(runFlow(flow, runOptions(registry(), { locale: "zh", limits })));
+    const alone = await runSingleNode(node, { text: "hello" }, { ...runOptions(registry(), { locale: "zh" }), timeoutMs: limits.nodeTimeoutMs, maxOutputBytes: limits.maxOutputBytes });
+    if (!("error" in alone)) throw new Error(`the node run alone succeeded: ${JSON.stringify(alone.outputs).slice(0, 80)}`);
+    return { flow: finished(events).error, alone: alone.error };
+  }
+
+  it("stops a node whose output is over maxOutputBytes, with the same code and message", async () => {
+    const { flow, alone } = await inFlowAndAlone(makeNode("g", "grow", { add: 3 * KB }, { label: "增长" }), { maxOutputBytes: 2 * KB });
+    expect(alone.code).toBe("LIMIT_EXCEEDED");
+    expect(alone.message).toMatch(/增长.*超过单个变量的上限（2048 字节，限制：maxOutputBytes）/);
+    expect(flow?.code).toBe(alone.code);
+    expect(flow?.message).toBe(alone.message);
+  });
+
+  it("stops a node that runs past the node timeout, with the same code and message", async () => {
+    const { flow, alone } = await inFlowAndAlone(makeNode("slow", "delay", { ms: 5_000 }, { label: "慢节点" }), { nodeTimeoutMs: 40 });
+    expect(alone.code).toBe("NODE_TIMEOUT");
+    expect(alone.message).toContain("慢节点");
+    expect(flow?.code).toBe(alone.code);
+    expect(flow?.message).toBe(alone.message);
   });
 });

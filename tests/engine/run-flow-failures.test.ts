@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runFlow } from "@/lib/engine/run-flow";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { collect, finished, makeEdge, makeFlow, makeNode, ofType, runOptions, trace } from "./factories";
 import { createProbe, testRegistry } from "./test-registry";
 

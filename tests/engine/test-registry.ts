@@ -1,7 +1,6 @@
 import { z } from "zod";
-import type { NodeRegistry } from "@/lib/engine/types";
+import { type NodeRegistry, defineNode } from "@/nodes/define";
 import { AppError } from "@/lib/errors";
-import { defineNode } from "@/nodes/define";
 import { port } from "@/nodes/ports";
 
 /**

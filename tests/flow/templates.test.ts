@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runFlow } from "@/lib/engine/run-flow";
-import type { EngineServices, NodeRegistry, RunEvent } from "@/lib/engine/types";
+import type { EngineServices } from "@/lib/engine/types";
+import { type NodeRegistry, defineNode } from "@/nodes/define";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { listTemplates, templateFlow, templateIds } from "@/lib/flow/templates";
 import { validateFlow } from "@/lib/flow/validate";
 import type { Locale } from "@/lib/i18n/locale";
 import { createChatModel, offlineProvider } from "@/lib/providers";
 import { createGuardedFetch } from "@/lib/security/ssrf";
 import { nodeRegistry } from "@/nodes";
-import { defineNode } from "@/nodes/define";
 import { port, type DocumentChunk } from "@/nodes/ports";
 
 const locales: Locale[] = ["en", "zh"];

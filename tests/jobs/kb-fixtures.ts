@@ -7,7 +7,8 @@ import { createKnowledgeBase } from "@/lib/db/queries/knowledge-bases";
 import { createEmbedder, offlineProvider, ProviderError } from "@/lib/providers";
 import type { Embedder } from "@/lib/providers/types";
 import { createFileStore, type FileStore } from "@/lib/storage/files";
-import type { ChunkingSettings } from "@/lib/rag/types";
+import type { ChunkingSettings } from "@/lib/db/schema";
+import { KEYWORD_VERSION } from "@/lib/text/keywords";
 
 /** Shared set-up for the knowledge-base tests: temp file stores, KBs, counting embedders. */
 
@@ -41,7 +42,7 @@ export function countingEmbedder(opts: { failAfterCalls?: number; delayMs?: numb
 }
 
 export async function newKb(db: Db, name = "kb", chunking?: ChunkingSettings) {
-  return createKnowledgeBase(db, WS, { name, embeddingProvider: "offline", embeddingModel: "offline-hash-embedder", chunking });
+  return createKnowledgeBase(db, WS, { name, embeddingProvider: "offline", embeddingModel: "offline-hash-embedder", chunking, keywordVersion: KEYWORD_VERSION });
 }
 
 export async function addText(db: Db, files: FileStore, kbId: string, name: string, text: string, tags?: string[]) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { runFlow } from "@/lib/engine/run-flow";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { SandboxPool } from "@/lib/sandbox";
 import { nodeRegistry } from "@/nodes";
 import { code } from "@/nodes/code";

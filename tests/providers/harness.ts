@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { ProviderConfig, ProviderKind } from "@/lib/providers/types";
+import type { ProviderConfig, ProviderKind } from "@/lib/provider-config";
 import type { ModelServer } from "@/tests/support/model-server";
 
 /** The three remote provider kinds, each pointed at the test model server the way a user would. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { offlineProvider, ollamaDefaultProvider } from "@/lib/providers";
 import { createReranker, RERANK_DEFAULT_MODEL } from "@/lib/providers/rerank";
-import type { ProviderConfig } from "@/lib/providers/types";
+import type { ProviderConfig } from "@/lib/provider-config";
 import { getFreePort, rerankScore, startModelServer, type ModelServer } from "@/tests/support/model-server";
 import { rejection } from "./harness";
 

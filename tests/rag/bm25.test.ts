@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setChunkEnabled, updateChunkText } from "@/lib/db/queries/chunks";
+import { setChunkEnabled } from "@/lib/db/queries/chunks";
+import { updateChunkText } from "@/lib/rag/chunk-edit";
 import { deleteDocument } from "@/lib/db/queries/documents";
-import { searchChunksByKeywords } from "@/lib/db/queries/keyword-search";
+import { searchChunksByKeywords } from "@/lib/rag/keyword-search";
 import { getKnowledgeBasesByIds } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase } from "@/lib/db/schema";
-import { BM25_K1, bm25Idf, bm25Score, bm25Term, idealScore } from "@/lib/rag/bm25";
+import { BM25_K1, bm25Idf, bm25Score, bm25Term, idealScore } from "@/lib/text/bm25";
 import { defaultFusionWeights, OFFLINE_VECTOR_WEIGHT } from "@/lib/rag/fusion";
 import { ingestDocument } from "@/lib/rag/ingest";
-import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
-import { keywordQuery, keywordTokens } from "@/lib/rag/keywords";
+import { documentSubject, indexedChunkText } from "@/lib/text/chunk-context";
+import { keywordQuery, keywordTokens } from "@/lib/text/keywords";
 import { retrieve } from "@/lib/rag/retrieve";
 import { searchKnowledgeBases } from "@/lib/rag/search";
 import type { FileStore } from "@/lib/storage/files";
@@ -57,7 +58,7 @@ const HARBOURS = [
 ].join("\n\n");
 const CITY = Array.from({ length: 30 }, (_, i) => `Street ${i} has a bamboo garden and a panda mural near bus stop ${i}.`).join("\n\n");
 
-/** A chunk's index tokens: its text under its document's name (lib/rag/chunk-context.ts). */
+/** A chunk's index tokens: its text under its document's name (lib/text/chunk-context.ts). */
 const indexedTokens = (chunk: { text: string; name: string }) => keywordTokens(indexedChunkText(chunk, documentSubject(chunk.name)));
 
 /** BM25 computed from scratch in JavaScript over the knowledge base's visible chunks. */

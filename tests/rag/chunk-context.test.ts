@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listChunks, updateChunkText } from "@/lib/db/queries/chunks";
+import { listChunks } from "@/lib/db/queries/chunks";
+import { updateChunkText } from "@/lib/rag/chunk-edit";
 import { reembedKnowledgeBase } from "@/lib/db/queries/knowledge-bases";
 import type { KnowledgeBase } from "@/lib/db/schema";
 import { hashEmbed } from "@/lib/providers";
 import { createOfflineEmbedder } from "@/lib/providers/offline";
-import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
+import { documentSubject, indexedChunkText } from "@/lib/text/chunk-context";
 import { ingestDocument } from "@/lib/rag/ingest";
-import { keywordTokens } from "@/lib/rag/keywords";
+import { keywordTokens } from "@/lib/text/keywords";
 import { searchKnowledgeBases } from "@/lib/rag/search";
 import type { FileStore } from "@/lib/storage/files";
 import { forEachDatabase } from "../support/db";

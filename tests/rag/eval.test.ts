@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OFFLINE_EMBEDDER_MODEL } from "@/lib/providers";
 import type { FileStore } from "@/lib/storage/files";
 import { groupIntoDocuments, parseEvalSet, passageAt, type EvalQuery, type Passage } from "@/scripts/eval/corpus";
-import { contextExcerpts } from "@/lib/rag/excerpts";
+import { contextExcerpts } from "@/lib/text/excerpts";
 import { percentile, scoreQuery, summarize } from "@/scripts/eval/metrics";
 import { runEvaluation } from "@/scripts/eval/run";
 import { memoryBm25 } from "@/scripts/eval/memory-bm25";
-import { bm25Score } from "@/lib/rag/bm25";
+import { bm25Score } from "@/lib/text/bm25";
 import { forEachDatabase } from "../support/db";
 import { countingEmbedder, tempFileStore } from "../jobs/kb-fixtures";
 

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { updateChunkText } from "@/lib/db/queries/chunks";
+import { updateChunkText } from "@/lib/rag/chunk-edit";
 import { getKnowledgeBaseById } from "@/lib/db/queries/knowledge-bases";
 import { createInProcessQueue } from "@/lib/jobs";
 import { ingestDocument } from "@/lib/rag/ingest";
 import { refreshKeywordIndex } from "@/lib/rag/keyword-refresh";
-import { KEYWORD_VERSION } from "@/lib/rag/keywords";
+import { KEYWORD_VERSION } from "@/lib/text/keywords";
 import { searchKnowledgeBases } from "@/lib/rag/search";
 import type { FileStore } from "@/lib/storage/files";
 import { forEachDatabase } from "../support/db";

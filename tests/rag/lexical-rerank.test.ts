@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bm25Idf } from "@/lib/rag/bm25";
-import { keywordTokens } from "@/lib/rag/keywords";
+import { bm25Idf } from "@/lib/text/bm25";
+import { keywordTokens } from "@/lib/text/keywords";
 import { LEXICAL_FEATURES, LEXICAL_RERANK_POOL, lexicalRerankOrder, rerankFeatures, type LexicalCandidate } from "@/lib/rag/lexical-rerank";
 import { LEXICAL_RERANK_WEIGHTS } from "@/lib/rag/lexical-rerank-weights";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { syncAllVectorIndexes } from "@/lib/db/queries/chunk-vectors";
 import type { KnowledgeBase, RerankSettings } from "@/lib/db/schema";
 import { createReranker } from "@/lib/providers/rerank";
-import type { ProviderConfig } from "@/lib/providers/types";
+import type { ProviderConfig } from "@/lib/provider-config";
 import { ingestDocument } from "@/lib/rag/ingest";
 import { retrieve, type RetrieveDeps } from "@/lib/rag/retrieve";
 import { RetrievalCache } from "@/lib/rag/retrieval-cache";

@@ -3,7 +3,8 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { syncAllVectorIndexes } from "@/lib/db/queries/chunk-vectors";
-import { setChunkEnabled, updateChunkText } from "@/lib/db/queries/chunks";
+import { setChunkEnabled } from "@/lib/db/queries/chunks";
+import { updateChunkText } from "@/lib/rag/chunk-edit";
 import { createDocument } from "@/lib/db/queries/documents";
 import type { KnowledgeBase } from "@/lib/db/schema";
 import { hashEmbed } from "@/lib/providers";
@@ -11,7 +12,8 @@ import { EmbeddingCache } from "@/lib/rag/embed-cache";
 import { ingestDocument } from "@/lib/rag/ingest";
 import { retrieve } from "@/lib/rag/retrieve";
 import { RetrievalCache } from "@/lib/rag/retrieval-cache";
-import { searchKnowledgeBases, vectorCandidatesSql, type SearchRequest } from "@/lib/rag/search";
+import { vectorCandidatesSql } from "@/lib/db/queries/chunk-search";
+import { searchKnowledgeBases, type SearchRequest } from "@/lib/rag/search";
 import type { FileStore } from "@/lib/storage/files";
 import { forEachDatabase } from "../support/db";
 import { addText, countingEmbedder, FIXTURES, newKb, tempFileStore, WS } from "../jobs/kb-fixtures";
@@ -183,7 +185,7 @@ forEachDatabase("hybrid retrieval", (t) => {
     expect(sync[0].folded).toBeGreaterThanOrEqual(6000);
     await t.query("analyze chunks");
     const indexedKb = { ...law, dimension: 512 };
-    const statement = vectorCandidatesSql({ workspaceId: WS, knowledgeBaseIds: [law.id], query: "q", topK: 5 }, [indexedKb], hashEmbed("统计"), 40);
+    const statement = vectorCandidatesSql({ workspaceId: WS }, [indexedKb], hashEmbed("统计"), 40);
     const plan = await t.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
       return (await tx.execute<{ "QUERY PLAN": string }>(sql`EXPLAIN ${statement}`)).rows.map((r) => r["QUERY PLAN"]).join("\n");

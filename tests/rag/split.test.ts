@@ -2,7 +2,8 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFile } from "@/lib/rag/parse";
 import { chunkingSettingsSchema, splitDocument, splitText } from "@/lib/rag/split";
-import { defaultChunking, type ChunkDraft, type ChunkingSettings } from "@/lib/rag/types";
+import { defaultChunking, type ChunkingSettings } from "@/lib/db/schema";
+import { type ChunkDraft } from "@/lib/rag/types";
 
 const FIXTURES = "/work/shared/fixtures/docs";
 const parseFixture = (rel: string) => parseFile(new Uint8Array(fs.readFileSync(`${FIXTURES}/${rel}`)), { filename: rel });

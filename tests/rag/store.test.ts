@@ -15,6 +15,7 @@ import { ingestDocument } from "@/lib/rag/ingest";
 import { createFileStore, resolvedPathOf, type FileStore } from "@/lib/storage/files";
 import { forEachDatabase } from "../support/db";
 import { addText, countingEmbedder, newKb, tempFileStore, WS } from "../jobs/kb-fixtures";
+import { KEYWORD_VERSION } from "@/lib/text/keywords";
 
 describe("file storage (C7: user file names never reach a path)", () => {
   let files: FileStore;
@@ -60,7 +61,7 @@ forEachDatabase("knowledge-base storage", (t) => {
   afterAll(() => dispose());
 
   it("creates, lists, renames and scopes knowledge bases by workspace", async () => {
-    const kb = await createKnowledgeBase(t.db, WS, { name: "产品手册", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder" });
+    const kb = await createKnowledgeBase(t.db, WS, { name: "产品手册", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder", keywordVersion: KEYWORD_VERSION });
     expect(kb).toMatchObject({ name: "产品手册", dimension: null, chunking: { mode: "general", chunkSize: 300 }, retrieval: { mode: "hybrid", topK: 5 } });
     const renamed = await updateKnowledgeBase(t.db, WS, kb.id, { name: "Product manual", retrieval: { topK: 8 } });
     expect(renamed).toMatchObject({ name: "Product manual", retrieval: { mode: "hybrid", topK: 8 } });

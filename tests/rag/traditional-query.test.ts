@@ -7,6 +7,7 @@ import type { Embedder } from "@/lib/providers/types";
 import { ingestDocument } from "@/lib/rag/ingest";
 import { queryTexts, retrieve } from "@/lib/rag/retrieve";
 import type { FileStore } from "@/lib/storage/files";
+import { KEYWORD_VERSION } from "@/lib/text/keywords";
 import { startModelServer, type ModelServer } from "@/tests/support/model-server";
 import { addText, tempFileStore, WS } from "../jobs/kb-fixtures";
 import { forEachDatabase } from "../support/db";
@@ -41,7 +42,7 @@ forEachDatabase("a Traditional question against an embedding server", (t) => {
   beforeAll(async () => {
     ({ files, dispose } = await tempFileStore());
     embedder = createEmbedder({ id: "ollama-test", kind: "ollama", name: "Ollama (test)", baseUrl: server.url, embeddingModel: "shaw/dmeta-embedding-zh" });
-    kb = await createKnowledgeBase(t.db, WS, { name: "民营经济促进法", embeddingProvider: "ollama-test", embeddingModel: "shaw/dmeta-embedding-zh" });
+    kb = await createKnowledgeBase(t.db, WS, { name: "民营经济促进法", embeddingProvider: "ollama-test", embeddingModel: "shaw/dmeta-embedding-zh", keywordVersion: KEYWORD_VERSION });
     for (const [i, text] of ARTICLES.entries()) {
       const doc = await addText(t.db, files, kb.id, `条文-${i}.txt`, text);
       await ingestDocument({ db: t.db, files, embedder }, doc.id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runFlow } from "@/lib/engine/run-flow";
-import type { EngineServices, RunEvent } from "@/lib/engine/types";
+import type { EngineServices } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import type { ChatRequest } from "@/nodes/context";
 import { templateFlow } from "@/lib/flow/templates";
 import { validateFlow } from "@/lib/flow/validate";

@@ -3,7 +3,7 @@ import { createDb, type DbHandle } from "@/lib/db/client";
 import { createFlow } from "@/lib/db/queries/flows";
 import { createProvider, setDefaultProvider } from "@/lib/db/queries/providers";
 import { getRunById } from "@/lib/db/queries/runs";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { starterFlow } from "@/lib/flow/starter";
 import { startFlowRun } from "@/lib/server/run-service";
 import { TraceWriter, type TraceStep } from "@/lib/server/trace-writer";

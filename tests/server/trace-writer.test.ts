@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { TraceWriter, type TraceStep } from "@/lib/server/trace-writer";
 
 const at = 1_700_000_000_000;

@@ -1,15 +1,12 @@
 import "server-only";
 import { and, asc, eq, ilike, param, sql, type SQL } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import type { Embedder } from "@/lib/providers/types";
-import { documentSubject, indexedChunkText } from "@/lib/rag/chunk-context";
-import { keywordTokens } from "@/lib/rag/keywords";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
 import { jsonSafe } from "../json";
 import { chunks, documents, knowledgeBases, type Chunk } from "../schema";
 import { vectorArray, vectorLiteral } from "./chunk-vectors";
-import { bumpContentVersion, claimKnowledgeBaseDimension } from "./knowledge-bases";
+import { bumpContentVersion } from "./knowledge-bases";
 
 /**
  * Chunks: the pieces of a document that retrieval returns. Insertion is idempotent by
@@ -26,9 +23,9 @@ export interface NewChunkRow {
   page?: number | null;
   embedding: number[];
   metadata?: Record<string, unknown>;
-  /** What the keywords are computed from when it is more than the text: the chunk with its
-   *  document's subject and heading (lib/rag/chunk-context.ts). */
-  indexText?: string;
+  /** Keyword tokens of the chunk's indexed text (lib/rag/chunk-keywords.ts); their count is
+   *  BM25's document length. */
+  keywords: string[];
 }
 
 /** A chunk without its vectors, for lists and the chunk editor. */
@@ -58,8 +55,7 @@ export const chunkNotFound = () => new AppError("not_found", { en: "Chunk not fo
  * Inserts a batch of a document's chunks in one statement; chunks whose index already exists
  * are skipped (ON CONFLICT DO NOTHING). The rows travel as a handful of array parameters
  * unnested by the server — one short statement instead of thousands of bind parameters, about
- * 3× faster on PostgreSQL. Keywords are segmented here in JavaScript (their count is BM25's
- * document length). Returns how many rows were new.
+ * 3× faster on PostgreSQL. Returns how many rows were new.
  * @example await insertChunks(db, { knowledgeBaseId, documentId, workspaceId }, rows);
  */
 export async function insertChunks(
@@ -70,8 +66,8 @@ export async function insertChunks(
   dims: number | null = null,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const clean = jsonSafe(rows.map((r) => ({ text: r.text, parentText: r.parentText ?? null, metadata: JSON.stringify(r.metadata ?? {}), indexText: r.indexText ?? r.text })));
-  const tokens = clean.map((r) => keywordTokens(r.indexText));
+  const clean = jsonSafe(rows.map((r) => ({ text: r.text, parentText: r.parentText ?? null, metadata: JSON.stringify(r.metadata ?? {}) })));
+  const tokens = rows.map((r) => r.keywords);
   const column = <T,>(pick: (row: NewChunkRow, i: number) => T) => param(rows.map(pick));
   const inserted = await dbCall("insertChunks", () =>
     db.execute<{ index: number }>(sql`
@@ -116,18 +112,15 @@ export async function chunkStates(
 }
 
 /**
- * Stores new vectors for existing chunks (re-embedding) in one statement, and their keywords
- * recomputed from the same indexed text (so chunks stored before the index took document names
- * in catch up); the vectors wait outside the HNSW index until the next index sync.
- * @example await setChunkEmbeddings(db, [{ id, embedding, indexText: "文档名\n分段内容" }]);
+ * Stores new vectors for existing chunks (re-embedding) in one statement, with keywords made from
+ * the same indexed text (so chunks stored before the index took document names in catch up);
+ * the vectors wait outside the HNSW index until the next index sync.
+ * @example await setChunkEmbeddings(db, [{ id, embedding, keywords: chunkKeywords("文档名\n分段内容") }]);
  */
-export async function setChunkEmbeddings(db: Db, rows: Array<{ id: string; embedding: number[]; indexText: string }>): Promise<void> {
+export async function setChunkEmbeddings(db: Db, rows: Array<{ id: string; embedding: number[]; keywords: string[] }>): Promise<void> {
   if (rows.length === 0) return;
   const list = sql.join(
-    rows.map((r) => {
-      const tokens = keywordTokens(jsonSafe(r.indexText));
-      return sql`(${r.id}, ${vectorLiteral(r.embedding)}::vector, ${tokens.join(" ")}::text, ${tokens.length}::int)`;
-    }),
+    rows.map((r) => sql`(${r.id}, ${vectorLiteral(r.embedding)}::vector, ${r.keywords.join(" ")}::text, ${r.keywords.length}::int)`),
     sql`, `,
   );
   await dbCall("setChunkEmbeddings", () =>
@@ -178,19 +171,18 @@ export async function getChunkById(db: Db, workspaceId: string, id: string): Pro
   return rows[0] ?? null;
 }
 
-const headingOf = (metadata: unknown): string | null => {
-  const heading = (metadata as { heading?: unknown } | null)?.heading;
-  return typeof heading === "string" ? heading : null;
-};
-
 /**
- * Replaces a chunk's text: keywords are recomputed and the chunk is re-embedded at once with the
- * knowledge base's embedder (passed in), so its new words are findable immediately.
- * @example await updateChunkText(db, embedder, "local", chunkId, "修改后的内容");
+ * What a chunk's indexed text is made of besides its own text (lib/text/chunk-context.ts): its
+ * knowledge base, section heading and document name. Null when the workspace has no such chunk.
+ * @example const source = await getChunkIndexSource(db, "local", chunkId);
  */
-export async function updateChunkText(db: Db, embedder: Embedder, workspaceId: string, id: string, text: string): Promise<ChunkView> {
+export async function getChunkIndexSource(
+  db: Db,
+  workspaceId: string,
+  id: string,
+): Promise<{ knowledgeBaseId: string; heading: string | null; documentName: string } | null> {
   // The chunk with its document's name, which the index text starts with: one round trip.
-  const [current] = await dbCall("updateChunkText", () =>
+  const [current] = await dbCall("getChunkIndexSource", () =>
     db
       .select({ knowledgeBaseId: chunks.knowledgeBaseId, metadata: chunks.metadata, documentName: documents.name })
       .from(chunks)
@@ -198,25 +190,35 @@ export async function updateChunkText(db: Db, embedder: Embedder, workspaceId: s
       .where(and(eq(chunks.workspaceId, workspaceId), eq(chunks.id, id)))
       .limit(1),
   );
-  if (!current) throw chunkNotFound();
-  const clean = jsonSafe(text).trim();
-  if (!clean) {
-    throw new AppError("validation", { en: "A chunk cannot be empty; disable or delete it instead.", zh: "分段内容不能为空；如需移除，请停用或删除该分段。" }, 400);
-  }
-  const indexText = indexedChunkText({ text: clean, heading: headingOf(current.metadata) }, documentSubject(current.documentName));
-  const [vector] = await embedder.embed([indexText]);
-  const tokens = keywordTokens(indexText);
-  await claimKnowledgeBaseDimension(db, current.knowledgeBaseId, vector.length);
-  // The edit enters the HNSW index directly: one row costs milliseconds.
+  return current ? { knowledgeBaseId: current.knowledgeBaseId, heading: headingOf(current.metadata), documentName: current.documentName } : null;
+}
+
+const headingOf = (metadata: unknown): string | null => {
+  const heading = (metadata as { heading?: unknown } | null)?.heading;
+  return typeof heading === "string" ? heading : null;
+};
+
+/**
+ * Stores a person's edit of a chunk with the keywords and vector made from it, marks it edited
+ * and bumps its knowledge base's content version. The edit enters the HNSW index directly: one
+ * row costs milliseconds.
+ * @example await setChunkText(db, "local", chunkId, { text, keywords, embedding });
+ */
+export async function setChunkText(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  edit: { knowledgeBaseId: string; text: string; keywords: string[]; embedding: number[] },
+): Promise<ChunkView> {
   const rows = await dbCall("updateChunkText", () =>
     db
       .update(chunks)
       .set({
-        text: clean,
-        keywords: sql`to_tsvector('simple', ${tokens.join(" ")})`,
-        keywordCount: tokens.length,
-        embedding: sql`${vectorLiteral(vector)}::vector`,
-        dims: vector.length,
+        text: edit.text,
+        keywords: sql`to_tsvector('simple', ${edit.keywords.join(" ")})`,
+        keywordCount: edit.keywords.length,
+        embedding: sql`${vectorLiteral(edit.embedding)}::vector`,
+        dims: edit.embedding.length,
         edited: true,
         updatedAt: sql`now()`,
       })
@@ -224,7 +226,7 @@ export async function updateChunkText(db: Db, embedder: Embedder, workspaceId: s
       .returning(view),
   );
   if (!rows[0]) throw chunkNotFound();
-  await bumpContentVersion(db, current.knowledgeBaseId);
+  await bumpContentVersion(db, edit.knowledgeBaseId);
   return rows[0];
 }
 
@@ -272,4 +274,31 @@ export async function deleteChunk(db: Db, workspaceId: string, id: string): Prom
       return true;
     }),
   );
+}
+
+/**
+ * How many chunks of a document are stored and embedded, and the highest index stored: where a
+ * resumed ingestion picks up.
+ * @example const { stored, embedded, maxIndex } = await countDocumentChunks(db, documentId);
+ */
+export async function countDocumentChunks(db: Db, documentId: string): Promise<{ stored: number; embedded: number; maxIndex: number }> {
+  const [row] = await dbCall("countDocumentChunks", () =>
+    db
+      .select({
+        stored: sql<number>`count(*)::int`,
+        embedded: sql<number>`(count(*) filter (where ${chunks.embedding} is not null))::int`,
+        maxIndex: sql<number>`coalesce(max(${chunks.index}), -1)::int`,
+      })
+      .from(chunks)
+      .where(eq(chunks.documentId, documentId)),
+  );
+  return row;
+}
+
+/**
+ * Deletes every chunk of a document, for an ingestion that starts it over (its chunking changed).
+ * @example await deleteDocumentChunks(db, documentId);
+ */
+export async function deleteDocumentChunks(db: Db, documentId: string): Promise<void> {
+  await dbCall("ingestDocument", () => db.delete(chunks).where(eq(chunks.documentId, documentId)));
 }

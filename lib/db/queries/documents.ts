@@ -2,7 +2,6 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import type { FileKind } from "@/lib/rag/types";
 import type { FileStore } from "@/lib/storage/files";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
@@ -13,6 +12,7 @@ import {
   pendingDocumentStatuses,
   type DocumentError,
   type DocumentStatus,
+  type FileKind,
   type KnowledgeDocument,
 } from "../schema";
 import { bumpContentVersion, knowledgeBaseNotFound } from "./knowledge-bases";
@@ -208,4 +208,38 @@ export async function listPendingDocumentIds(db: Db): Promise<string[]> {
       .orderBy(asc(documents.createdAt), asc(documents.id)),
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * The one UPDATE that makes a document visible: only if every chunk is stored and embedded
+ * (checked in the same statement), together with the knowledge base's content version.
+ * @example await markDocumentReady(db, documentId, knowledgeBaseId);
+ */
+export async function markDocumentReady(db: Db, documentId: string, knowledgeBaseId: string): Promise<void> {
+  await dbCall("markDocumentReady", () =>
+    db.transaction(async (tx) => {
+      const rows = await tx
+        .update(documents)
+        .set({
+          status: "ready",
+          error: null,
+          chunksEmbedded: sql`${documents.chunkCount}`,
+          updatedAt: sql`now()`,
+        })
+        .where(
+          and(
+            eq(documents.id, documentId),
+            sql`${documents.chunkCount} = (select count(*) from chunks c where c.document_id = ${documentId} and c.embedding is not null)`,
+          ),
+        )
+        .returning({ id: documents.id });
+      if (rows.length === 0) {
+        throw new AppError("INGEST_INCOMPLETE", { en: "Some chunks of this document are missing; it will be processed again.", zh: "该文档的部分分段缺失，将重新处理。" }, 500);
+      }
+      await tx
+        .update(knowledgeBases)
+        .set({ contentVersion: sql`${knowledgeBases.contentVersion} + 1`, updatedAt: sql`now()` })
+        .where(eq(knowledgeBases.id, knowledgeBaseId));
+    }),
+  );
 }

@@ -1,9 +1,7 @@
 import "server-only";
 import { and, eq, lt, param, sql } from "drizzle-orm";
-import { keywordTokens } from "@/lib/rag/keywords";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
-import { jsonSafe } from "../json";
 import { knowledgeBases } from "../schema";
 
 /**
@@ -48,19 +46,17 @@ export async function keywordSourcesPage(db: Db, knowledgeBaseId: string, afterI
 }
 
 /**
- * Re-makes chunks' keywords from their indexed text (as insertChunks and setChunkEmbeddings do)
- * in one statement. A chunk whose text changed since it was read (an edit meanwhile, which made
- * its own keywords) is left alone. Returns how many were written.
- * @example await rewriteChunkKeywords(db, [{ id, text, indexText: "文档名\n分段内容" }]);
+ * Writes chunks' re-made keywords in one statement. A chunk whose text changed since it was read
+ * (an edit meanwhile, which made its own keywords) is left alone. Returns how many were written.
+ * @example await rewriteChunkKeywords(db, [{ id, text, keywords: chunkKeywords("文档名\n分段内容") }]);
  */
-export async function rewriteChunkKeywords(db: Db, chunkRows: Array<{ id: string; text: string; indexText: string }>): Promise<number> {
-  if (chunkRows.length === 0) return 0;
-  const rows = chunkRows.map((r) => ({ id: r.id, text: r.text, tokens: keywordTokens(jsonSafe(r.indexText)) }));
+export async function rewriteChunkKeywords(db: Db, rows: Array<{ id: string; text: string; keywords: string[] }>): Promise<number> {
+  if (rows.length === 0) return 0;
   const result = await dbCall("rewriteChunkKeywords", () =>
     db.execute(sql`
       UPDATE chunks c SET keywords = to_tsvector('simple', u.keywords), keyword_count = u.keyword_count
       FROM unnest(${param(rows.map((r) => r.id))}::text[], ${param(rows.map((r) => r.text))}::text[],
-        ${param(rows.map((r) => r.tokens.join(" ")))}::text[], ${param(rows.map((r) => r.tokens.length))}::int[])
+        ${param(rows.map((r) => r.keywords.join(" ")))}::text[], ${param(rows.map((r) => r.keywords.length))}::int[])
         AS u(id, text, keywords, keyword_count)
       WHERE c.id = u.id AND c.text = u.text
       RETURNING c.id`),

@@ -1,12 +1,13 @@
 import "server-only";
 import { param, sql, type SQL } from "drizzle-orm";
-import { BM25_B, BM25_K1, bm25Idf, bm25Score, type CollectionStats } from "@/lib/rag/bm25";
+import type { CollectionStats } from "@/lib/text/bm25";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
 import type { KnowledgeBase } from "../schema";
 
 /**
- * BM25 keyword search over the GIN index, with statistics per knowledge base (lib/rag/bm25.ts).
+ * The statistics BM25 keyword search ranks by, read over the GIN index per knowledge base; the
+ * scores are computed from them in lib/rag/keyword-search.ts with lib/text/bm25.ts.
  *
  * One statement, two stages:
  * 1. Postings: for each query term, the visible chunks containing it — one parameterised GIN
@@ -22,7 +23,7 @@ import type { KnowledgeBase } from "../schema";
  *    share of the knowledge base's Σ idf, so several knowledge bases rank on one scale) and the
  *    best `limit + 20` kept.
  * 2. Term frequencies of those few chunks only, read from their tsvector in one C-level pass
- *    (setweight + ts_filter keep just the query's lexemes), and the exact score in JavaScript.
+ *    (setweight + ts_filter keep just the query's lexemes), for the exact score in JavaScript.
  *
  * Never touching the tsvector of every match is what keeps it fast: a Chinese chunk's tsvector
  * (words + bigrams, ~3 KB) is TOASTed, and de-TOASTing each of 1,400 matches is what made
@@ -35,20 +36,27 @@ import type { KnowledgeBase } from "../schema";
  * small cache keyed on the knowledge base's content version, which every change bumps.
  */
 
-export interface KeywordSearchRequest {
+export interface KeywordPostingsRequest {
   workspaceId: string;
   knowledgeBases: Array<Pick<KnowledgeBase, "id" | "contentVersion">>;
-  /** Distinct query terms, normalised like the index (lib/rag/keywords.ts keywordQuery). */
+  /** Distinct query terms, normalised like the index (lib/text/keywords.ts keywordQuery). */
   terms: string[];
   filter?: { documentIds?: string[]; tags?: string[] };
+  /** How many chunks to return statistics for (the best by stage 1, plus 20). */
   limit: number;
+  /** BM25's parameters (lib/text/bm25.ts), for stage 1's ranking. */
+  bm25: { k1: number; b: number };
 }
 
-export interface KeywordHit {
-  id: string;
-  knowledgeBaseId: string;
-  /** BM25 over the knowledge base's ideal score for the query (0..1, lib/rag/bm25.ts). */
-  score: number;
+/** What BM25 needs to score the best chunks for a query, per knowledge base. */
+export interface KeywordPostings {
+  /** The distinct, non-empty query terms; `k` in the other fields indexes this list. */
+  terms: string[];
+  stats: Map<string, CollectionStats>;
+  /** Document frequency of each term, per knowledge base (0 where none of its chunks has it). */
+  documentFrequencies: Map<string, number[]>;
+  /** The chunks stage 1 kept: knowledge base, keyword count and each matching term's frequency. */
+  chunks: Map<string, { kb: string; len: number; matches: Array<{ k: number; tf: number }> }>;
 }
 
 const STATS_CACHE_SIZE = 1000;
@@ -102,32 +110,16 @@ function notUnready(chunk: SQL, kbIds: SQL): SQL {
 const quoted = (term: string) => `'${term.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 
 /**
- * Ranks the visible chunks of the knowledge bases by BM25 (per-knowledge-base statistics,
- * normalised per knowledge base), best first, at most `limit`.
- * @example const hits = await searchChunksByKeywords(db, { workspaceId: "local", knowledgeBases: [kb], terms: keywordQuery("统计调查"), limit: 40 });
+ * The keyword statistics of the chunks that best match the query terms in the knowledge bases:
+ * the input of BM25 scoring (lib/rag/keyword-search.ts). Null when there is nothing to score.
+ * @example const postings = await keywordPostings(db, { workspaceId: "local", knowledgeBases: [kb], terms, limit: 40, bm25: { k1: BM25_K1, b: BM25_B } });
  */
-export async function searchChunksByKeywords(db: Db, request: KeywordSearchRequest): Promise<KeywordHit[]> {
-  return (await searchKeywordsWithIdf(db, request)).hits;
-}
-
-/** Keyword hits and each query term's IDF per knowledge base (absent: no visible chunk holds it). */
-export interface KeywordSearchResult {
-  hits: KeywordHit[];
-  idf: Map<string, Map<string, number>>;
-}
-
-/**
- * searchChunksByKeywords, with the IDF of every query term in each knowledge base (what the
- * built-in reranker weighs words by: lib/rag/lexical-rerank.ts).
- * @example const { hits, idf } = await searchKeywordsWithIdf(db, { workspaceId: "local", knowledgeBases: [kb], terms, limit: 40 });
- */
-export async function searchKeywordsWithIdf(db: Db, request: KeywordSearchRequest): Promise<KeywordSearchResult> {
+export async function keywordPostings(db: Db, request: KeywordPostingsRequest): Promise<KeywordPostings | null> {
   const terms = [...new Set(request.terms)].filter((t) => t.length > 0);
-  const none: KeywordSearchResult = { hits: [], idf: new Map() };
-  if (terms.length === 0 || request.knowledgeBases.length === 0) return none;
+  if (terms.length === 0 || request.knowledgeBases.length === 0) return null;
   const statsByKb = await keywordCollectionStats(db, request.workspaceId, request.knowledgeBases);
   const kbs = request.knowledgeBases.filter((kb) => (statsByKb.get(kb.id)?.chunks ?? 0) > 0);
-  if (kbs.length === 0) return none;
+  if (kbs.length === 0) return null;
   const ids = sql.join(
     kbs.map((kb) => sql`${kb.id}`),
     sql`, `,
@@ -136,8 +128,8 @@ export async function searchKeywordsWithIdf(db: Db, request: KeywordSearchReques
   const limit = Math.max(1, Math.floor(request.limit));
   // Stage 1 (tf = 1) keeps this many chunks for exact scoring; tf rarely moves a chunk further.
   const pool = limit + 20;
-  const k1 = sql.raw(String(BM25_K1));
-  const b = sql.raw(String(BM25_B));
+  const k1 = sql.raw(String(Number(request.bm25.k1)));
+  const b = sql.raw(String(Number(request.bm25.b)));
   type Row = { kind: "tf" | "df"; id: string | null; kb: string; len: number | null; k: number; n: number };
   const rows = await dbCall("searchChunksByKeywords", () =>
     db.transaction(async (tx) => {
@@ -191,20 +183,11 @@ export async function searchKeywordsWithIdf(db: Db, request: KeywordSearchReques
       chunks.set(r.id, chunk);
     }
   }
-  const hits = [...chunks]
-    .map(([id, c]) => ({ id, knowledgeBaseId: c.kb, score: bm25Score(statsByKb.get(c.kb) as CollectionStats, dfs.get(c.kb) ?? [], c.matches, c.len) }))
-    .sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1))
-    .slice(0, limit);
-  const idf = new Map<string, Map<string, number>>();
-  for (const [kb, list] of dfs) {
-    const n = (statsByKb.get(kb) as CollectionStats).chunks;
-    idf.set(kb, new Map(terms.flatMap((term, k) => (list[k] > 0 ? [[term, bm25Idf(n, list[k])] as [string, number]] : []))));
-  }
-  return { hits, idf };
+  return { terms, stats: statsByKb, documentFrequencies: dfs, chunks };
 }
 
 /** Metadata filters narrow the ranked chunks; statistics stay those of the whole knowledge base. */
-function documentFilter(request: KeywordSearchRequest, kbIds: SQL): SQL {
+function documentFilter(request: KeywordPostingsRequest, kbIds: SQL): SQL {
   const { documentIds, tags } = request.filter ?? {};
   if (!documentIds && !tags?.length) return sql``;
   const where: SQL[] = [sql`d.knowledge_base_id IN (${kbIds})`];

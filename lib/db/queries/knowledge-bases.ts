@@ -1,13 +1,11 @@
 import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { KEYWORD_VERSION } from "@/lib/rag/keywords";
-import { defaultChunking, type ChunkingSettings } from "@/lib/rag/types";
 import type { FileStore } from "@/lib/storage/files";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
 import { jsonSafe } from "../json";
-import { chunks, defaultRetrieval, documents, knowledgeBases, type KnowledgeBase, type RetrievalDefaults } from "../schema";
+import { chunks, defaultChunking, defaultRetrieval, documents, knowledgeBases, type ChunkingSettings, type KnowledgeBase, type RetrievalDefaults } from "../schema";
 
 /**
  * Knowledge bases: a named set of documents with one embedder, chunking and retrieval defaults.
@@ -21,8 +19,9 @@ export const knowledgeBaseNotFound = () =>
   new AppError("not_found", { en: "Knowledge base not found.", zh: "找不到该知识库。" }, 404);
 
 /**
- * Creates a knowledge base (dimension unknown until its first embedding).
- * @example const kb = await createKnowledgeBase(db, "local", { name: "产品手册", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder" });
+ * Creates a knowledge base (dimension unknown until its first embedding). `keywordVersion` is the
+ * keyword tokenisation its chunks will be indexed with (lib/text/keywords.ts KEYWORD_VERSION).
+ * @example const kb = await createKnowledgeBase(db, "local", { name: "产品手册", embeddingProvider: "offline", embeddingModel: "offline-hash-embedder", keywordVersion: KEYWORD_VERSION });
  */
 export async function createKnowledgeBase(
   db: Db,
@@ -34,6 +33,7 @@ export async function createKnowledgeBase(
     embeddingModel: string;
     chunking?: ChunkingSettings;
     retrieval?: Partial<RetrievalDefaults>;
+    keywordVersion: number;
   },
 ): Promise<KnowledgeBase> {
   const rows = await dbCall("createKnowledgeBase", () =>
@@ -48,7 +48,7 @@ export async function createKnowledgeBase(
           embeddingModel: input.embeddingModel,
           chunking: input.chunking ?? defaultChunking,
           retrieval: { ...defaultRetrieval, ...input.retrieval },
-          keywordVersion: KEYWORD_VERSION,
+          keywordVersion: input.keywordVersion,
         }),
       )
       .returning(),

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import type { ProviderConfig, ProviderKind } from "@/lib/providers/types";
+import type { ProviderConfig, ProviderKind } from "@/lib/provider-config";
 import { secretAad, secretBox, type SecretBox } from "@/lib/security/secrets";
 import type { Db } from "../client";
 import { dbCall, pgErrorCode, pgErrorCodes } from "../errors";

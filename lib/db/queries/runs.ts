@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
-import type { Answer, RunError } from "@/lib/engine/types";
+import type { Answer, RunError } from "@/lib/flow/run-record";
 import type { RunInput } from "@/nodes/context";
 import type { Db } from "../client";
 import { dbCall } from "../errors";

@@ -1,4 +1,5 @@
-import type { FileKind, ParsedDocument } from "@/lib/rag/types";
+import type { FileKind } from "@/lib/db/schema";
+import type { ParsedDocument } from "@/lib/rag/types";
 
 /** A part of a document before offsets are known: a page, a heading's section, a CSV row. */
 export interface LoadedSection {

@@ -1,6 +1,6 @@
 import { dsvFormat } from "d3-dsv";
 import type { LoadedSection } from "@/lib/rag/loaders/assemble";
-import { normalizeText } from "@/lib/rag/text-normalize";
+import { normalizeText } from "@/lib/text/text-normalize";
 
 /**
  * CSV → one line per row, "header1: value1; header2: value2", so that every row stays

@@ -1,6 +1,6 @@
 import { convert, type HtmlToTextOptions } from "html-to-text";
 import type { LoadedSection } from "@/lib/rag/loaders/assemble";
-import { normalizeText } from "@/lib/rag/text-normalize";
+import { normalizeText } from "@/lib/text/text-normalize";
 
 /**
  * HTML → text with html-to-text, keeping headings as section titles and table text, and

@@ -1,5 +1,5 @@
 import type { LoadedSection } from "@/lib/rag/loaders/assemble";
-import { normalizeText } from "@/lib/rag/text-normalize";
+import { normalizeText } from "@/lib/text/text-normalize";
 
 /**
  * Markdown → text that reads like the rendered page: one section per heading (the heading

@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import { fileError } from "@/lib/rag/loaders/file-errors";
 import type { LoadedSection } from "@/lib/rag/loaders/assemble";
 import { removeHiddenText, type DrawnGlyph } from "@/lib/rag/loaders/pdf-hidden-text";
-import { normalizeText, reflowHardWraps, wrapWidth } from "@/lib/rag/text-normalize";
+import { normalizeText, reflowHardWraps, wrapWidth } from "@/lib/text/text-normalize";
 
 /**
  * PDF → text per page with pdf-parse 2 (pdf.js). Used directly rather than through LangChain's

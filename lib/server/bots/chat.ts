@@ -5,7 +5,8 @@ import { readBotSettings, type Citation, type TokenUsage } from "@/lib/bots/type
 import type { Db } from "@/lib/db";
 import { addMessages, createConversation, getHistory } from "@/lib/db/queries/conversations";
 import type { Bot } from "@/lib/db/schema";
-import type { Answer, EngineServices } from "@/lib/engine/types";
+import type { EngineServices } from "@/lib/engine/types";
+import type { Answer } from "@/lib/flow/run-record";
 import { AppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
 import { nodeRegistry } from "@/nodes";

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { browserSkippedNotice, skipBrowserTests } from "./browser";
 
 const root = path.resolve(__dirname, "../../..");
 
@@ -9,6 +10,7 @@ const root = path.resolve(__dirname, "../../..");
  * is already there (local re-runs). CI always starts from a clean clone, so it always builds.
  */
 export default function setup() {
+  if (skipBrowserTests) console.warn(browserSkippedNotice);
   // The widget (public/widget.js, not committed) is built from widget/ in a moment, every time.
   execFileSync("npx", ["tsx", "scripts/build-widget.ts"], { cwd: root, stdio: "inherit" });
   const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");

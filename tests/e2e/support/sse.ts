@@ -1,5 +1,5 @@
 import { parseSse } from "@/lib/client/sse";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { authFetch } from "./auth";
 
 export type WireEvent = RunEvent & { runId: string };

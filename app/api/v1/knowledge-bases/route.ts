@@ -3,6 +3,7 @@ import { createKnowledgeBase, listKnowledgeBases } from "@/lib/db/queries/knowle
 import { resolveEmbedderChoice, startBackgroundWork } from "@/lib/server/knowledge";
 import { parseJson, route } from "@/lib/server/request";
 import { createKnowledgeBaseSchema } from "./schema";
+import { KEYWORD_VERSION } from "@/lib/text/keywords";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +18,6 @@ export const POST = route(async (req, ctx) => {
   const body = await parseJson(req, createKnowledgeBaseSchema);
   const db = await getDb();
   const embedder = await resolveEmbedderChoice(db, ctx.workspaceId, { provider: body.embeddingProvider, model: body.embeddingModel });
-  const kb = await createKnowledgeBase(db, ctx.workspaceId, { name: body.name, description: body.description, ...embedder, chunking: body.chunking, retrieval: body.retrieval });
+  const kb = await createKnowledgeBase(db, ctx.workspaceId, { name: body.name, description: body.description, ...embedder, chunking: body.chunking, retrieval: body.retrieval, keywordVersion: KEYWORD_VERSION });
   return Response.json({ knowledgeBase: { ...kb, documentCount: 0, chunkCount: 0 } }, { status: 201 });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { providerKinds } from "@/lib/providers/types";
+import { providerKinds } from "@/lib/provider-config";
 
 const base = {
   name: z.string().trim().min(1).max(80),

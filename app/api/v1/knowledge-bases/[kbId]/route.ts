@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import { deleteKnowledgeBase, knowledgeBaseNotFound, listKnowledgeBases, updateKnowledgeBase } from "@/lib/db/queries/knowledge-bases";
-import { appFileStore } from "@/lib/jobs";
+import { appFileStore } from "@/lib/server/ingestion";
 import { createReranker } from "@/lib/providers/rerank";
 import { resolveProvider } from "@/lib/server/providers";
 import { knowledgeBaseUsers } from "@/lib/server/flow-graph";

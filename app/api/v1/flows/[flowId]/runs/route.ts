@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db";
 import { getFlowById } from "@/lib/db/queries/flows";
 import { listRunsByFlowId } from "@/lib/db/queries/runs";
-import type { RunEvent } from "@/lib/engine/types";
+import type { RunEvent } from "@/lib/flow/run-record";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { requireRunnableFlow } from "@/lib/server/flow-graph";
 import { startFlowRun } from "@/lib/server/run-service";

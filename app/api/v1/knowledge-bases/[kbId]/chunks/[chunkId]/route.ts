@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db";
-import { chunkNotFound, deleteChunk, getChunkById, setChunkEnabled, updateChunkText } from "@/lib/db/queries/chunks";
-import { embedderForKnowledgeBase } from "@/lib/jobs";
+import { chunkNotFound, deleteChunk, getChunkById, setChunkEnabled } from "@/lib/db/queries/chunks";
+import { updateChunkText } from "@/lib/rag/chunk-edit";
+import { embedderForKnowledgeBase } from "@/lib/server/ingestion";
 import { requireKnowledgeBase } from "@/lib/server/knowledge";
 import { parseJson, route } from "@/lib/server/request";
 import { updateChunkSchema } from "../../../schema";

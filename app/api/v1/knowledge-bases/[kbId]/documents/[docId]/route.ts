@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import { deleteDocument, documentNotFound, getDocumentById, updateDocumentTags } from "@/lib/db/queries/documents";
-import { appFileStore } from "@/lib/jobs";
+import { appFileStore } from "@/lib/server/ingestion";
 import { parseJson, route } from "@/lib/server/request";
 import { documentView, updateDocumentSchema } from "../../../schema";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, findCycle, reachableFrom, topologicalOrder } from "@/lib/engine/graph";
-import { makeEdge, makeFlow, makeNode } from "./factories";
+import { buildGraph, findCycle, reachableFrom, topologicalOrder } from "@/lib/flow/graph";
+import { makeEdge, makeFlow, makeNode } from "../engine/factories";
 
 const nodes = (...ids: string[]) => ids.map((id) => makeNode(id, "echo"));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keywordDocument, keywordQuery, keywordTokens } from "@/lib/rag/keywords";
-import { stemEnglish } from "@/lib/rag/porter-stemmer";
+import { keywordDocument, keywordQuery, keywordTokens } from "@/lib/text/keywords";
+import { stemEnglish } from "@/lib/text/porter-stemmer";
 
 describe("keywordTokens: Chinese", () => {
   it("segments Chinese into meaningful words with jieba", () => {

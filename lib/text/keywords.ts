@@ -2,7 +2,7 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import verbForms from "english-verbs-irregular/dist/verbs.json";
 import { Converter } from "opencc-js/t2cn";
-import { stemEnglish } from "@/lib/rag/porter-stemmer";
+import { stemEnglish } from "./porter-stemmer";
 
 /**
  * Keyword tokens for the full-text index (to_tsvector('simple', …)) and for keyword queries.
@@ -10,10 +10,8 @@ import { stemEnglish } from "@/lib/rag/porter-stemmer";
  * (向量 / 数据库 / 检索) and each run of Chinese characters also gives its character bigrams,
  * which catch words the dictionary segments differently — Traditional Chinese above all.
  * English is lower-cased, stop words are dropped and words are Porter2-stemmed, so "databases"
- * finds "database". Chosen by measurement, plain BM25 (k1 0.9, b 0.4) over whole passages,
- * R@1 / R@5: CMRC 2018 jieba search mode alone 0.963 / 0.988, + bigrams 0.979 / 0.995,
- * jieba cut without HMM + bigrams 0.981 / 0.996; DRCD (zh-Hant) 0.905 / 0.979, 0.932 / 0.989,
- * 0.944 / 0.993. The HMM's guesses at unknown words add noise once bigrams are there.
+ * finds "database". jieba cuts without its HMM: its guesses at unknown words add noise once the
+ * bigrams are there (the measurements that chose this: docs/benchmarks.md).
  * Traditional characters are folded to Simplified first (OpenCC), so 資料庫 and 资料库 are one
  * token and jieba's Simplified dictionary segments Traditional text into words.
  */
@@ -100,8 +98,7 @@ let traditionalToSimplified: ((text: string) => string) | undefined;
  * Traditional Chinese folded to Simplified (OpenCC's character and phrase tables), for tokens
  * only: a Taiwan or Hong Kong document and a mainland question meet, and jieba's Simplified
  * dictionary finds the words of Traditional text instead of single characters. Stored and
- * cited text stays as written. Measured with scripts/eval/variants.ts: DRCD (zh-Hant) answer in
- * context 0.993 → 0.995, recall@5 0.953 → 0.959; CMRC (Simplified) unchanged.
+ * cited text stays as written.
  * @example foldToSimplified("資料庫檢索") // "资料库检索"
  */
 export function foldToSimplified(text: string): string {
@@ -122,7 +119,7 @@ function foldLatinAccents(text: string): string {
 
 /**
  * "fourth" and "4th" are one token: a question asks about "the fourth Karmapa", the text says
- * "4th Karmapa" (SQuAD, BM25 answer in context 0.870 → 0.872; reranked 0.894 → 0.896).
+ * "4th Karmapa".
  */
 const ORDINALS: Record<string, string> = Object.fromEntries(
   "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"

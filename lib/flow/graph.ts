@@ -45,11 +45,6 @@ export function buildGraph(doc: Pick<FlowDocument, "nodes" | "edges">): FlowGrap
   return { nodes, incoming, outgoing, edges };
 }
 
-/** Incoming edges of a node (empty for unknown ids), without allocating. */
-export function incomingOf(graph: FlowGraph, nodeId: string): readonly FlowEdge[] {
-  return graph.incoming.get(nodeId) ?? none;
-}
-
 /** Outgoing edges of a node (empty for unknown ids), without allocating. */
 export function outgoingOf(graph: FlowGraph, nodeId: string): readonly FlowEdge[] {
   return graph.outgoing.get(nodeId) ?? none;

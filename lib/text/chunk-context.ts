@@ -8,11 +8,7 @@
  *
  * Only the index sees this: keywords and the embedded text. The chunk shown, cited and given to
  * the model stays exactly the document's text.
- *
- * Measured with the eval sets' articles as documents named after their titles, plain BM25 on
- * 300-character chunks, answer in top-1 chunk / in 1 500 characters (scripts/eval/variants.ts):
- * CMRC 2018 0.864 / 0.967 → 0.893 / 0.986, DRCD 0.945 / 0.992 → 0.942 / 0.992, SQuAD
- * 0.639 / 0.834 → 0.664 / 0.862.
+ * (Its effect on the eval sets: docs/benchmarks.md.)
  */
 
 /** File extensions a document name may end with (ours, and what people commonly upload). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contextExcerpts, type ExcerptSource } from "@/lib/rag/excerpts";
+import { contextExcerpts, type ExcerptSource } from "@/lib/text/excerpts";
 import { contextText } from "@/nodes/retriever";
 
 // A document cut into three chunks of a 300/50-style split: each shares its first characters

@@ -8,9 +8,7 @@
  *
  * Each excerpt remembers which retrieved chunks it holds, in rank order, so citation numbers
  * stay those of the retrieved list: "[1][3]" is chunks 1 and 3 joined.
- *
- * Measured with the eval command (answer in 1 500 characters of context): CMRC 2018 0.986 →
- * 0.993; DRCD and SQuAD ±0.002 (docs/benchmarks.md).
+ * (Its effect on the eval sets: docs/benchmarks.md.)
  */
 
 /** What a retrieved chunk must tell to be joined: the fields of the documents port. */
