@@ -110,7 +110,7 @@ const permissionNames: Record<Permission, { en: string; zh: string }> = {
 /**
  * Throws 403 (in the caller's language) unless the caller's role has the permission. `action`
  * names what was refused when it is narrower than the permission itself.
- * @example requirePermission(principal, "edit", { en: "rerank with another provider", zh: "使用其他供应商重排序" });
+ * @example requirePermission(principal, "edit", { en: "rerank with another provider", zh: "使用其他模型服务重排序" });
  */
 export function requirePermission(principal: Principal, permission: Permission, action?: { en: string; zh: string }): void {
   if (roleAllows(principal.role, permission)) return;

@@ -18,7 +18,7 @@ export const POST = route<{ kbId: string }>(async (req, ctx, { kbId }) => {
   // "run" searches as the knowledge base is set up; reranking through a provider and model of
   // the caller's choosing spends the workspace's money on their terms, which is an edit.
   if (body.rerank && !isDeepStrictEqual(body.rerank, kb.retrieval.rerank ?? null)) {
-    requirePermission(ctx.principal, "edit", { en: "rerank with a provider or model other than the knowledge base's", zh: "使用知识库设置以外的供应商或模型重排序" });
+    requirePermission(ctx.principal, "edit", { en: "rerank with a provider or model other than the knowledge base's", zh: "使用知识库设置以外的模型服务或模型重排序" });
   }
   return Response.json({ results: await retrieveBatch(db, kb, body, req.signal) });
 }, { allow: "run" });
