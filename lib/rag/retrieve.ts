@@ -37,7 +37,22 @@ export type RetrieveRequest = Omit<SearchRequest, "queryEmbedding" | "queryEmbed
  *   { workspaceId: "local", knowledgeBaseIds: [kbId], query: "退货政策", topK: 5 });
  */
 export async function retrieve(deps: RetrieveDeps, request: RetrieveRequest): Promise<RetrievedChunk[]> {
-  const kbs = await getKnowledgeBasesByIds(deps.db, request.workspaceId, [...new Set(request.knowledgeBaseIds)]);
+  const wanted = [...new Set(request.knowledgeBaseIds)];
+  const kbs = await getKnowledgeBasesByIds(deps.db, request.workspaceId, wanted);
+  // A deleted knowledge base must fail the search, not answer without sources: a published bot
+  // runs a frozen graph that may name one deleted since.
+  const missing = wanted.filter((id) => !kbs.some((kb) => kb.id === id));
+  if (missing.length) {
+    const short = missing.map((id) => id.slice(0, 8)).join(", ");
+    throw new AppError(
+      "knowledge_base_missing",
+      {
+        en: `A knowledge base this search names no longer exists (${short}…): choose another in the retriever's settings.`,
+        zh: `此检索使用的知识库已不存在（${short}…）：请在知识检索节点的设置中另选一个。`,
+      },
+      400,
+    );
+  }
   const key = RetrievalCache.key(request, new Map(kbs.map((kb) => [kb.id, kb.contentVersion])));
   const cached = deps.retrievalCache?.get(key);
   if (cached) return cached;

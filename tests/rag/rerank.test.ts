@@ -54,6 +54,17 @@ forEachDatabase("retrieval with rerank", (t) => {
   });
   afterAll(() => dispose());
 
+  it("a knowledge base that no longer exists fails the search with a message naming it, instead of answering without sources", async () => {
+    const gone = "0f1e2d3c-4b5a-4968-8776-655443322110";
+    const error = await retrieve(deps(), request(undefined, { knowledgeBaseIds: [kb.id, gone] })).then(
+      () => null,
+      (e: unknown) => e as { code: string; messageIn(locale: string): string },
+    );
+    expect(error?.code).toBe("knowledge_base_missing");
+    expect(error?.messageIn("zh")).toContain("0f1e2d3c");
+    expect(error?.messageIn("en")).toContain("no longer exists");
+  });
+
   // Vector mode: the hash embedder puts the repetitive texts[0] first, the reranker texts[1].
   it.each(["vllm", "tei"])("%s: reranks the candidates in the order the scorer predicts, keeping top-k", async (provider) => {
     const candidates = await retrieve(deps(), request(undefined, { topK: 20, mode: "vector" }));

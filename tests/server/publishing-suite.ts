@@ -157,6 +157,19 @@ export function publishingSuite(label: string, databaseUrl: () => Promise<{ url?
       expect(res.body.error.details.problems.length).toBeGreaterThan(0);
     });
 
+    it("refuses to publish a flow whose retriever names a knowledge base that does not exist (400 flow_not_runnable)", async () => {
+      const { getDb } = await import("@/lib/db");
+      const { createFlow } = await import("@/lib/db/queries/flows");
+      const retriever: FlowNode = { id: "kb", type: "retriever", position: { x: 0, y: 200 }, data: { knowledgeBaseIds: ["0f1e2d3c-4b5a-4968-8776-655443322110"] } };
+      const graph = chatFlow(providerId, PUBLISHED_PROMPT, [retriever]);
+      graph.edges.push({ id: "e5", source: "start", sourceHandle: "message", target: "kb", targetHandle: "query" });
+      const dangling = await createFlow(await getDb(), "local", { name: "Dangling", graph });
+      const res = await studio("POST", `/api/v1/flows/${dangling.id}/publish`, {});
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe("flow_not_runnable");
+      expect((await studio("GET", `/api/v1/flows/${dangling.id}/bot`)).status).toBe(404);
+    });
+
     it("publishes the saved flow as release 1 with a random slug", async () => {
       const res = await studio("POST", `/api/v1/flows/${flowId}/publish`, { notes: "first" });
       expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import { sameFlow } from "@/lib/flow/diff";
 import type { Locale } from "@/lib/i18n/locale";
 import { decryptSecret, encryptSecret, secretAad } from "@/lib/security/secrets";
-import { requireValidFlow } from "../flow-graph";
+import { requireRunnableFlow, requireValidFlow } from "../flow-graph";
 import { notFound } from "../request";
 import { forgetBot } from "./lookup";
 import { newSigningSecret, newSlug } from "./credentials";
@@ -68,6 +68,8 @@ export async function publishFlow(
   const flow = await getFlowById(db, workspaceId, flowId);
   if (!flow) throw flowNotFound();
   const graph = requireValidFlow(flow.graph, input.locale);
+  // A flow that cannot run (a deleted knowledge base, a retriever with none) is not published either.
+  await requireRunnableFlow(db, workspaceId, graph, input.locale);
   let bot = await getBotByFlowId(db, workspaceId, flowId);
   if (!bot) {
     const id = crypto.randomUUID();
