@@ -56,6 +56,9 @@ describe.skipIf(!adminUrl)("C11 tenant isolation on PostgreSQL, replaying A's id
     a.inviteId = (await json(`${app.url}/api/v1/invites`, { method: "POST", body: { role: "editor" } })).body.invite.id;
     a.keyId = (await json(`${app.url}/api/v1/api-keys`, { method: "POST", body: { name: "A key", role: "viewer" } })).body.key.id;
     a.userId = (await json(`${app.url}/api/v1/me`)).body.user.id;
+    // A's flow published as a bot, with release 1 (B must not see or roll back either).
+    const published = await json(`${app.url}/api/v1/flows/${a.flowId}/publish`, { method: "POST", body: { notes: "A-secret-release" } });
+    a.number = String(published.body.release.number);
   }, 240_000);
 
   afterAll(async () => {
@@ -64,8 +67,12 @@ describe.skipIf(!adminUrl)("C11 tenant isolation on PostgreSQL, replaying A's id
   });
 
   it("C11 every ID-accepting route answers B with 404 (or refuses B's body) and never with A's data", async () => {
-    expect(Object.keys(a)).toHaveLength(11);
-    const idRoutes = builtRoutes().filter((r) => r.kind === "api" && r.pattern.includes("[") && !r.pattern.includes("[token]"));
+    expect(Object.keys(a)).toHaveLength(12);
+    // Routes a session cookie opens. The public bot surfaces (end-user tokens) and the bot API
+    // (bot keys) are not workspace sessions: their isolation across bots and end users is
+    // tested in tests/server/publishing-suite.ts.
+    const tokenRoutes = /^\/api\/v1\/(public|bots|openai)\//;
+    const idRoutes = builtRoutes().filter((r) => r.kind === "api" && r.pattern.includes("[") && !r.pattern.includes("[token]") && !tokenRoutes.test(r.pattern));
     expect(idRoutes.length).toBeGreaterThan(15);
     const seen: string[] = [];
     for (const { pattern, source, methods } of idRoutes) {
