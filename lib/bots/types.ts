@@ -98,6 +98,40 @@ export function defaultBotSettings(title: string): BotSettings {
   return readBotSettings({ title: title.trim().slice(0, 100) || "Bot" });
 }
 
+/**
+ * What the studio sees of a bot: its settings, never the access code, the signing secret masked
+ * unless revealed. `D` is Date on the server and the ISO string the browser receives.
+ */
+export interface BotView<D = Date> {
+  id: string;
+  flowId: string;
+  slug: string;
+  enabled: boolean;
+  settings: BotSettings;
+  hasAccessCode: boolean;
+  signingSecret: string;
+  activeRelease: number | null;
+  createdAt: D;
+  updatedAt: D;
+}
+
+/**
+ * What anyone may learn about a bot: an allow-list of display settings and the input variables
+ * of its start node (C10). Never the graph, node settings, provider, prompts or any secret.
+ */
+export interface PublicBotConfig {
+  slug: string;
+  title: string;
+  avatarUrl: string | null;
+  greeting: string;
+  suggestedQuestions: string[];
+  themeColor: string;
+  language: "zh" | "en" | "auto";
+  access: "public" | "code" | "signed";
+  inputs: { name: string; label: string; type: "text" | "number" | "boolean"; required: boolean }[];
+  release: number;
+}
+
 /** A passage an answer quotes, as shown under the answer. */
 export interface Citation {
   index: number;

@@ -1,18 +1,7 @@
-import type { BotSettings } from "@/lib/bots/types";
+import type { BotView } from "@/lib/bots/types";
 
 /** What the studio's publish page receives from /api/v1/flows/:flowId/bot (dates as JSON strings). */
-export interface StudioBot {
-  id: string;
-  flowId: string;
-  slug: string;
-  enabled: boolean;
-  settings: BotSettings;
-  hasAccessCode: boolean;
-  signingSecret: string;
-  activeRelease: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type StudioBot = BotView<string>;
 
 export interface StudioRelease {
   id: string;

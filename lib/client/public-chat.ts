@@ -1,3 +1,4 @@
+import type { Citation, PublicBotConfig } from "@/lib/bots/types";
 import type { SignedUser } from "@/widget/protocol";
 import { parseSse } from "./sse";
 
@@ -6,25 +7,8 @@ import { parseSse } from "./sse";
  * embed page use it: every call carries the end user's token and asks for answers in the page's
  * language. Failures come back as ChatApiError with the server's code, message and Retry-After.
  */
-export interface PublicBot {
-  slug: string;
-  title: string;
-  avatarUrl: string | null;
-  greeting: string;
-  suggestedQuestions: string[];
-  themeColor: string;
-  language: "zh" | "en" | "auto";
-  access: "public" | "code" | "signed";
-  release: number;
-}
-
-export interface Citation {
-  index: number;
-  documentName: string;
-  knowledgeBaseName?: string;
-  text: string;
-  score?: number;
-}
+export type { Citation };
+export type PublicBot = PublicBotConfig;
 
 export interface StoredMessage {
   id: string;

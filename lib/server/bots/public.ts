@@ -1,7 +1,7 @@
 import "server-only";
 import { verifySecret } from "@/lib/auth/password";
 import { FailureLimiter } from "@/lib/auth/rate-limit";
-import { readBotSettings } from "@/lib/bots/types";
+import { readBotSettings, type PublicBotConfig } from "@/lib/bots/types";
 import type { Db } from "@/lib/db";
 import type { Bot } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -14,22 +14,6 @@ import { releaseFor } from "./releases";
 /** Wrong access codes per bot and address: 10 per 15 minutes, then refused until the window moves. */
 const codeFailures = new FailureLimiter({ max: 10, windowMs: 15 * 60_000 });
 
-/**
- * What anyone may learn about a bot: an allow-list of display settings and the input variables
- * of its start node (C10). Never the graph, node settings, provider, prompts or any secret.
- */
-export interface PublicBotConfig {
-  slug: string;
-  title: string;
-  avatarUrl: string | null;
-  greeting: string;
-  suggestedQuestions: string[];
-  themeColor: string;
-  language: "zh" | "en" | "auto";
-  access: "public" | "code" | "signed";
-  inputs: { name: string; label: string; type: "text" | "number" | "boolean"; required: boolean }[];
-  release: number;
-}
 
 export async function publicBotConfig(db: Db, bot: Bot): Promise<PublicBotConfig> {
   const settings = readBotSettings(bot.settings);

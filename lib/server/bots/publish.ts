@@ -1,6 +1,6 @@
 import "server-only";
 import { hashSecret } from "@/lib/auth/password";
-import { botSettingsSchema, defaultBotSettings, readBotSettings, type BotSettings, type BotSettingsPatch } from "@/lib/bots/types";
+import { botSettingsSchema, defaultBotSettings, readBotSettings, type BotSettingsPatch, type BotView } from "@/lib/bots/types";
 import type { Db } from "@/lib/db";
 import { activateRelease, createBot, createRelease, getBotByFlowId, listReleases, updateBot, type ReleaseSummary } from "@/lib/db/queries/bots";
 import { createFlowVersion, getFlowById, getLatestFlowVersion } from "@/lib/db/queries/flows";
@@ -14,19 +14,6 @@ import { notFound } from "../request";
 import { forgetBot } from "./lookup";
 import { newSigningSecret, newSlug } from "./credentials";
 
-/** What the studio sees of a bot: its settings, never the access code, the signing secret masked unless revealed. */
-export interface BotView {
-  id: string;
-  flowId: string;
-  slug: string;
-  enabled: boolean;
-  settings: BotSettings;
-  hasAccessCode: boolean;
-  signingSecret: string;
-  activeRelease: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 export function botView(bot: Bot, revealSecret = false): BotView {
   const secret = revealSecret ? decryptSecret(bot.signingSecretCiphertext, secretAad(bot.workspaceId, bot.id)) : "";
