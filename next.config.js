@@ -34,12 +34,26 @@ const securityHeaders = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
 ];
 
+/**
+ * The framework copies a request's body for proxy.ts and, by default, passes on only its first
+ * 10 MB: a larger upload reached the route cut short. The copy may be as large as an upload
+ * request (lib/server/knowledge-upload.ts `uploadRequestBytes`: twice the per-file limit
+ * TRELLIS_MAX_UPLOAD_MB, plus 1 MB). Read when the server starts, so the variable applies to
+ * `npm start` without rebuilding; JSON routes still stop at 2 MB by Content-Length, unread.
+ */
+function uploadRequestBytes() {
+  const perFileMb = Number(process.env.TRELLIS_MAX_UPLOAD_MB || 50);
+  const mb = Number.isFinite(perFileMb) && perFileMb > 0 ? Math.min(perFileMb, 2048) : 50;
+  return Math.ceil((2 * mb + 1) * 1024 * 1024);
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Loaded from node_modules at run time: PGlite ships WASM and data files, pdf.js its worker
   // script, QuickJS its WASM, jieba a native addon — bundled copies cannot find them.
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-pgvector", "@node-rs/jieba", "pg", "pg-boss", "pdf-parse", "pdfjs-dist", "quickjs-emscripten"],
   poweredByHeader: false,
+  experimental: { proxyClientMaxBodySize: uploadRequestBytes() },
   // Lets parallel builds (several worktrees' e2e runs on one machine) use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   async headers() {

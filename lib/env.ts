@@ -24,6 +24,20 @@ const envSchema = z.object({
    * lib/security/boot-checks.ts). Read by the cross-origin surfaces (public bots) when they land.
    */
   TRELLIS_CORS_ORIGINS: z.string().optional(),
+  /**
+   * The address people open the studio at (https://bots.example.com). Cookie-authenticated writes
+   * must come from this origin (the CSRF check). Unset: the request's Host header.
+   */
+  TRELLIS_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//i.test(value), "must be an http:// or https:// URL")
+    .optional(),
+  /** "true" behind a reverse proxy that sets X-Forwarded-Host / X-Forwarded-Proto: only then are they believed. */
+  TRELLIS_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((value) => value === "true" || value === "1"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -39,6 +53,7 @@ export function env(): Env {
     OLLAMA_BASE_URL: process.env.OLLAMA_BASE_URL || undefined,
     DATA_DIR: process.env.DATA_DIR || undefined,
     TRELLIS_MAX_UPLOAD_MB: process.env.TRELLIS_MAX_UPLOAD_MB || undefined,
+    TRELLIS_PUBLIC_URL: process.env.TRELLIS_PUBLIC_URL || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);

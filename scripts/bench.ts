@@ -22,6 +22,10 @@ const suites: Record<string, BenchSuite> = {
     load: () => import("./bench/engine"),
   },
   canvas: { description: "300-node / 400-edge canvas in headless Chromium: fps and longest task while dragging a node", load: () => import("./bench/canvas") },
+  "run-record": {
+    description: "what a run waits for before its first node: input check, redaction and the run row's INSERT (PGlite; PostgreSQL with TEST_DATABASE_URL)",
+    load: () => import("./bench/run-record"),
+  },
   sandbox: {
     description: "code-node latency in the QuickJS sandbox: cold and warm p95, and concurrent runs held",
     load: () => import("./bench/sandbox"),

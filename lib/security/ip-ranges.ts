@@ -31,6 +31,24 @@ const reasons: Record<string, Localized> = {
   invalid: { en: "not a valid IP address", zh: "不是有效的 IP 地址" },
 };
 
+/**
+ * Host names of cloud metadata services (GCP, AWS, Azure, Tencent, Equinix…). Both the HTTP node
+ * (ssrf.ts) and provider URLs (provider-url.ts) refuse them by name, before any DNS lookup: a
+ * resolver inside the cloud answers them with the metadata address, and a name refused up front
+ * cannot be re-pointed later.
+ */
+const METADATA_HOST_NAMES = new Set(["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.com", "metadata.tencentyun.com", "metadata.platformequinix.com"]);
+
+export const metadataReason: Localized = { en: "a cloud metadata service", zh: "云服务器元数据服务" };
+
+/**
+ * Whether a URL's host names a cloud metadata service (case and trailing dots ignored).
+ * @example isMetadataHostName("Metadata.Google.Internal.") // true
+ */
+export function isMetadataHostName(host: string): boolean {
+  return METADATA_HOST_NAMES.has(host.replace(/\.+$/, "").toLowerCase());
+}
+
 function reasonFor(range: string): Localized {
   return reasons[range] ?? { en: `a special-purpose address (${range})`, zh: `特殊用途地址（${range}）` };
 }

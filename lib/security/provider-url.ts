@@ -3,7 +3,7 @@ import { promises as dns } from "node:dns";
 import ipaddr from "ipaddr.js";
 import { AppError } from "@/lib/errors";
 import type { Localized } from "@/lib/i18n/locale";
-import { checkAddress } from "./ip-ranges";
+import { checkAddress, isMetadataHostName, metadataReason } from "./ip-ranges";
 
 /**
  * The SSRF check for model-provider base URLs (create, update, "test connection").
@@ -35,12 +35,8 @@ export interface ProviderUrlOptions {
 
 /** Cloud metadata services, by address (canonical form). */
 const METADATA_ADDRESSES = new Set(["169.254.169.254", "169.254.170.2", "169.254.169.253", "fd00:ec2::254", "fd00:ec2::23", "100.100.100.200", "168.63.129.16", "192.0.0.192"]);
-/** …and by name (compared without trailing dots, lower case). */
-const METADATA_NAMES = new Set(["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.com", "metadata.tencentyun.com", "metadata.platformequinix.com"]);
 /** ip-ranges.ts ranges a provider may use anyway: the owner's own machine and networks. */
 const OWNER_RANGES = new Set(["loopback", "private", "uniqueLocal", "carrierGradeNat"]);
-
-const metadataReason: Localized = { en: "a cloud metadata service", zh: "云服务器元数据服务" };
 
 async function systemResolve(hostname: string): Promise<string[]> {
   return (await dns.lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
@@ -128,8 +124,7 @@ export async function resolveProviderUrl(raw: string, options: ProviderUrlOption
     throw new AppError("PROVIDER_URL_INVALID", { en: "Put the API key in the API key field, not in the URL.", zh: "请把 API 密钥填在“API 密钥”一栏，不要写在网址里。" }, 400);
   }
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  const name = host.replace(/\.+$/, "").toLowerCase();
-  if (METADATA_NAMES.has(name)) throw refusal(url.href, host, metadataReason);
+  if (isMetadataHostName(host)) throw refusal(url.href, host, metadataReason);
   let addresses: string[];
   if (ipaddr.isValid(host)) addresses = [host];
   else {

@@ -17,8 +17,11 @@ export const REDACTED = "[redacted]";
 
 /** Key names whose values are credentials: matched on the key with `-`, `_`, spaces ignored. */
 const SECRET_KEY = /^(authorization|proxyauthorization|cookie|setcookie|xapikey|apikey|accesskey|secretkey|privatekey|clientsecret|sessionid|.*token|.*secret|.*password|passwd|.*credentials?)$/;
-/** Scheme + token inside free text: "Bearer sk-live-…", "Basic dXNlcjpwYXNz". */
-const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
+/**
+ * Scheme + token inside free text: "Bearer sk-live-…", "Basic dXNlcjpwYXNz". A scheme word is
+ * never taken for the token ("token Bearer sk-…" masks sk-…, not the word "Bearer").
+ */
+const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+(?!(?:Bearer|Basic|Token)\b)[A-Za-z0-9._~+/=-]{6,}/gi;
 /** A header written out in text: "Authorization: …", "x-api-key = …", "Cookie: …" up to the line end. */
 const HEADER_LINE = /\b(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key)(["']?\s*[:=]\s*["']?)([^\r\n"',}]+)/gi;
 /** Shorter known secrets are not searched for in text: "abc" would mangle ordinary words. */

@@ -6,7 +6,7 @@ import tls from "node:tls";
 import ipaddr from "ipaddr.js";
 import { AppError, isAppError } from "@/lib/errors";
 import type { GuardedRequest, GuardedResponse } from "@/nodes/context";
-import { checkAddress } from "./ip-ranges";
+import { checkAddress, isMetadataHostName, metadataReason } from "./ip-ranges";
 import { untilAborted } from "./abort";
 
 /** Where the guard dials: the checked address, never the host name again (DNS rebinding). */
@@ -169,6 +169,8 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     const name = host.replace(/\.+$/, "").toLowerCase();
     const literal = net.isIP(host) !== 0 || ipaddr.isValid(host);
     if (!literal && (name === "localhost" || name.endsWith(".localhost"))) throw blocked(host, host, { en: "a loopback name (localhost)", zh: "本机名称（localhost）" });
+    // Refused by name, before any lookup, as provider URLs are (one list: ip-ranges.ts).
+    if (!literal && isMetadataHostName(name)) throw blocked(host, host, metadataReason);
     let addresses: string[];
     try {
       addresses = literal ? [host] : await untilAborted(resolve(host), signal);

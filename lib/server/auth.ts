@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db";
 import { getSessionAccount, type Account } from "@/lib/db/queries/accounts";
 import { getActiveApiKey, touchApiKey } from "@/lib/db/queries/api-keys";
 import type { Role } from "@/lib/db/schema";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -106,9 +107,14 @@ const permissionNames: Record<Permission, { en: string; zh: string }> = {
   admin: { en: "manage providers, members and keys", zh: "管理模型供应商、成员和密钥" },
 };
 
-export function requirePermission(principal: Principal, permission: Permission): void {
+/**
+ * Throws 403 (in the caller's language) unless the caller's role has the permission. `action`
+ * names what was refused when it is narrower than the permission itself.
+ * @example requirePermission(principal, "edit", { en: "rerank with another provider", zh: "使用其他供应商重排序" });
+ */
+export function requirePermission(principal: Principal, permission: Permission, action?: { en: string; zh: string }): void {
   if (roleAllows(principal.role, permission)) return;
-  const what = permissionNames[permission];
+  const what = action ?? permissionNames[permission];
   throw new AppError("forbidden", { en: `Your role (${principal.role}) may not ${what.en}.`, zh: `你的角色（${principal.role}）无权${what.zh}。` }, 403);
 }
 
@@ -116,12 +122,21 @@ function firstHeaderValue(value: string | null): string | undefined {
   return value?.split(",")[0]?.trim() || undefined;
 }
 
-/** The origin the browser used to reach us (behind a proxy: X-Forwarded-Host / -Proto). */
+/**
+ * The origin the studio is served from, as the browser sees it: TRELLIS_PUBLIC_URL when set;
+ * otherwise the Host header with the request's scheme. X-Forwarded-Host / X-Forwarded-Proto are
+ * believed only with TRELLIS_TRUST_PROXY=true — any client can send them, so without a proxy
+ * that sets them they would let a request name the origin it is compared against.
+ * @example requestOrigin(new Request("http://127.0.0.1:3000/api/v1/flows", { headers: { host: "studio.test" } })) // "http://studio.test"
+ */
 export function requestOrigin(req: Request): string {
+  const { TRELLIS_PUBLIC_URL, TRELLIS_TRUST_PROXY } = env();
+  if (TRELLIS_PUBLIC_URL) return new URL(TRELLIS_PUBLIC_URL).origin;
   const url = new URL(req.url);
-  const host = firstHeaderValue(req.headers.get("x-forwarded-host")) ?? req.headers.get("host") ?? url.host;
-  const proto = firstHeaderValue(req.headers.get("x-forwarded-proto")) ?? url.protocol.replace(":", "");
-  return `${proto}://${host}`;
+  const forwarded = (name: string) => (TRELLIS_TRUST_PROXY ? firstHeaderValue(req.headers.get(name)) : undefined);
+  const host = forwarded("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
+  const proto = forwarded("x-forwarded-proto") ?? url.protocol.replace(":", "");
+  return `${proto.toLowerCase()}://${host.toLowerCase()}`;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -142,7 +157,9 @@ export function checkCsrf(req: Request): void {
 }
 
 function isHttps(req: Request): boolean {
-  return requestOrigin(req).startsWith("https://") || process.env.TRELLIS_SECURE_COOKIES === "true";
+  // Only ever adds Secure, so a proxy's X-Forwarded-Proto counts here even when it is not trusted.
+  const forwardedHttps = firstHeaderValue(req.headers.get("x-forwarded-proto"))?.toLowerCase() === "https";
+  return requestOrigin(req).startsWith("https://") || forwardedHttps || process.env.TRELLIS_SECURE_COOKIES === "true";
 }
 
 /** The Set-Cookie header for a new session: HttpOnly, SameSite=Lax, Secure behind HTTPS. */

@@ -6,11 +6,13 @@ import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
 import { appFileStore } from "@/lib/jobs";
+import { findJsonProblem, hasInvalidText } from "@/lib/security/input-text";
 import { parseFile } from "@/lib/rag/parse";
 import { sniffFile } from "@/lib/rag/sniff";
 import { chunkingSettingsSchema, splitDocument } from "@/lib/rag/split";
 import type { ChunkDraft, ChunkingSettings } from "@/lib/rag/types";
 import { enqueueDocuments } from "./knowledge";
+import { jsonProblemError } from "./request";
 
 /**
  * Uploads to a knowledge base: multipart/form-data only (a JSON body naming server paths —
@@ -31,7 +33,38 @@ export function maxUploadBytes(): number {
 }
 
 /**
- * The request's multipart form, or a 415 for anything else (JSON included: C8).
+ * The most one upload request may carry: two files at the per-file limit plus 1 MB for the form
+ * around them. next.config.js gives the framework's own body limit (the proxy's copy of the
+ * body, `experimental.proxyClientMaxBodySize`) the same figure, so a body the route accepts
+ * always reaches it whole.
+ * @example maxUploadRequestBytes() // 105906176 with the default 50 MB per file
+ */
+export function maxUploadRequestBytes(): number {
+  return uploadRequestBytes(env().TRELLIS_MAX_UPLOAD_MB);
+}
+
+/** {@link maxUploadRequestBytes} for a per-file limit in MB (next.config.js computes the same). */
+export function uploadRequestBytes(perFileMb: number): number {
+  return Math.ceil((2 * perFileMb + 1) * 1024 * 1024);
+}
+
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+function tooLarge(size: number, limit: number): AppError {
+  return new AppError(
+    "FILE_TOO_LARGE",
+    {
+      en: `This file is ${mb(size)}, larger than the ${mb(limit)} limit. Split it into smaller files and upload them separately.`,
+      zh: `该文件大小为 ${mb(size)}，超过了 ${mb(limit)} 的上限。请拆分成较小的文件后分别上传。`,
+    },
+    413,
+  );
+}
+
+/**
+ * The request's multipart form, or a 415 for anything else (JSON included: C8). A body larger
+ * than {@link maxUploadRequestBytes} is refused with 413 before it is read; a text field with a
+ * character that cannot be stored (NUL, a broken Unicode character) with 400 invalid_text.
  * @example const form = await readMultipart(req);
  */
 export async function readMultipart(req: Request): Promise<FormData> {
@@ -43,11 +76,30 @@ export async function readMultipart(req: Request): Promise<FormData> {
       415,
     );
   }
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  const limit = maxUploadRequestBytes();
+  if (declared > limit) {
+    const perFile = maxUploadBytes();
+    throw new AppError(
+      "UPLOAD_TOO_LARGE",
+      {
+        en: `This upload is ${mb(declared)}, more than one request may carry (${mb(limit)}). Each file may be up to ${mb(perFile)}: upload fewer files at a time.`,
+        zh: `本次上传共 ${mb(declared)}，超过单次请求的上限（${mb(limit)}）。每个文件最大 ${mb(perFile)}：请分批上传。`,
+      },
+      413,
+    );
+  }
+  let form: FormData;
   try {
-    return await req.formData();
+    form = await req.formData();
   } catch {
     throw new AppError("invalid_multipart", { en: "The upload could not be read as a multipart form.", zh: "无法读取上传的表单数据。" }, 400);
   }
+  // File names are cleaned when stored (C7); text fields are stored as sent, so they must be storable.
+  form.forEach((value, key) => {
+    if (hasInvalidText(key) || (typeof value === "string" && hasInvalidText(value))) throw jsonProblemError({ kind: "invalid_text", path: key.replace(/[^\P{C}\s]/gu, "") });
+  });
+  return form;
 }
 
 /** The File entries of a form (any field name), in order. */
@@ -59,24 +111,13 @@ export function formFiles(form: FormData): File[] {
   return files;
 }
 
-const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-
 /**
  * A file's bytes if it passes the checks that need no parsing: size and content sniffing.
  * Throws the FILE_* AppError otherwise.
  * @example const bytes = await checkedBytes(file, maxUploadBytes());
  */
 export async function checkedBytes(file: File, maxBytes: number): Promise<Uint8Array> {
-  if (file.size > maxBytes) {
-    throw new AppError(
-      "FILE_TOO_LARGE",
-      {
-        en: `This file is ${mb(file.size)}, larger than the ${mb(maxBytes)} limit. Split it into smaller files and upload them separately.`,
-        zh: `该文件大小为 ${mb(file.size)}，超过了 ${mb(maxBytes)} 的上限。请拆分成较小的文件后分别上传。`,
-      },
-      413,
-    );
-  }
+  if (file.size > maxBytes) throw tooLarge(file.size, maxBytes);
   const bytes = new Uint8Array(await file.arrayBuffer());
   sniffFile(bytes, file.name);
   return bytes;
@@ -191,9 +232,13 @@ export function jsonField(form: FormData, name: string): unknown {
   if (typeof raw !== "string") {
     throw new AppError("invalid_request", { en: `The field “${name}” must be text (JSON).`, zh: `字段“${name}”必须是文本（JSON）。` }, 400);
   }
+  let value: unknown;
   try {
-    return JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch {
     throw new AppError("invalid_json", { en: `The field “${name}” is not valid JSON.`, zh: `字段“${name}”不是合法的 JSON。` }, 400);
   }
+  const problem = findJsonProblem(value, { maxDepth: 32 });
+  if (problem) throw jsonProblemError(problem, problem.path ? `${name}.${problem.path}` : name);
+  return value;
 }

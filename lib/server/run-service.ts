@@ -9,11 +9,13 @@ import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
 import { createChatModel } from "@/lib/providers";
 import { sharedSandbox } from "@/lib/sandbox";
+import { redactSecrets } from "@/lib/security/redact";
 import { createGuardedFetch } from "@/lib/security/ssrf";
 import type { RunInput } from "@/nodes/context";
 import { nodeRegistry } from "@/nodes";
 import { retrieveForRun } from "./knowledge";
 import { resolveProvider } from "./providers";
+import { checkRunInput } from "./run-input";
 import { TraceWriter } from "./trace-writer";
 
 export interface FlowRunRequest {
@@ -69,25 +71,26 @@ async function retryRecording(runId: string, attempt: () => Promise<void>): Prom
 }
 
 /**
- * Starts a run of a saved flow and returns its events. The run record is written concurrently with
- * the first node (the first token never waits for it); steps are saved in batches; the run's end
- * state is written when the events end — including when the consumer stops early (disconnect),
- * which aborts the run and the model request with it.
+ * Starts a run of a saved flow and returns its events; a run is recorded or refused, never run
+ * unrecorded. The input is checked first (400: text no database can store, nesting too deep,
+ * too large), then the run row is inserted — redacted like the trace (C24) — and only then does
+ * the first node start: if the insert fails, this throws and nothing has run (no HTTP request
+ * sent, no code executed). The insert costs about a millisecond before the first token
+ * (docs/benchmarks.md). Steps are saved in batches; the run's end state is written when the
+ * events end — including when the consumer stops early (disconnect), which aborts the run and
+ * the model request with it.
  */
-export function startFlowRun(request: FlowRunRequest): { runId: string; events: AsyncGenerator<RunEvent>; cancel: () => void } {
+export async function startFlowRun(request: FlowRunRequest): Promise<{ runId: string; events: AsyncGenerator<RunEvent>; cancel: () => void }> {
+  checkRunInput(request.input);
   const runId = randomUUID();
   const { db, workspaceId } = request;
-  const created = createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: request.input });
-  created.catch(() => undefined);
+  await createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: redactSecrets(request.input) });
   const controller = new AbortController();
   // C22: when the trace can no longer be stored (database unreachable), the run stops at once
   // and ends "failed" with the database's message instead of running on unrecorded.
   let storageLost: AppError | undefined;
   const writer = new TraceWriter(
-    async (steps) => {
-      await created;
-      await saveRunSteps(db, runId, steps);
-    },
+    (steps) => saveRunSteps(db, runId, steps),
     500,
     {
       onSaveError: (error) => {
@@ -119,29 +122,24 @@ export function startFlowRun(request: FlowRunRequest): { runId: string; events: 
     } finally {
       request.signal?.removeEventListener("abort", onAbort);
       if (!last) controller.abort();
-      const end = {
+      // Stored like the steps: redacted (the answer may quote a token from the message).
+      const end = redactSecrets({
         status: last?.status ?? ("cancelled" as const),
         answer: last?.answer ?? null,
         error: last?.error ?? (last ? null : { code: "CANCELLED", message: "The client disconnected." }),
         durationMs: last?.durationMs ?? Date.now() - startedAt,
-      };
-      const record = async (ensureRun: () => Promise<unknown>) => {
-        await ensureRun();
+      });
+      const record = async () => {
         await writer.flush();
         await finishRun(db, runId, end);
       };
       try {
-        await record(() => created);
+        await record();
       } catch (error) {
         // The database is away (C22): keep trying in the background, so the run shows its real
         // end (not "running") once it is back, without anyone having to restart the app.
-        if (isAppError(error) && error.status === 503) {
-          void retryRecording(runId, () =>
-            record(() => created.catch(() => createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: request.input }).catch(() => undefined))),
-          );
-        } else {
-          console.error("[trellis] could not record the end of run", runId, error);
-        }
+        if (isAppError(error) && error.status === 503) void retryRecording(runId, record);
+        else console.error("[trellis] could not record the end of run", runId, error);
       }
     }
   }

@@ -57,6 +57,13 @@ describe("C24 redactText: tokens inside strings", () => {
   });
 });
 
+describe("finding 4: a scheme word before the token is not taken for the token", () => {
+  it("masks the token in “token Bearer sk-…” and “Token Basic …”", () => {
+    expect(redactText("token Bearer sk-live-9f8e7d6c5b4a3210")).toBe("token Bearer [redacted]");
+    expect(redactText("Token Basic dXNlcjpwYXNzd29yZA==")).toBe("Token Basic [redacted]");
+  });
+});
+
 describe("C24 redactLogArgs", () => {
   it("C24 turns an error into its redacted stack, causes included", () => {
     const error = new Error("request failed", { cause: new Error(`upstream said Bearer ${TOKEN}`) });

@@ -26,6 +26,7 @@ const routes: Record<string, (req: http.IncomingMessage, res: http.ServerRespons
   "/echo": (req, res, body) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ method: req.method, headers: req.headers, body })),
   "/redirect-internal": (_req, res) => res.writeHead(302, { location: "http://127.0.0.1:5432/" }).end(),
   "/redirect-metadata-name": (_req, res) => res.writeHead(301, { location: "http://metadata.test/latest/meta-data/" }).end(),
+  "/redirect-gcp-metadata": (_req, res) => res.writeHead(302, { location: "http://metadata.google.internal/computeMetadata/v1/" }).end(),
   "/redirect-other": (_req, res) => res.writeHead(303, { location: "http://other.test/echo" }).end(),
   "/redirect-relative": (_req, res) => res.writeHead(307, { location: "/echo?from=relative" }).end(),
   "/redirect-file": (_req, res) => res.writeHead(302, { location: "file:///etc/passwd" }).end(),
@@ -351,5 +352,41 @@ describe("address ranges", () => {
     const verdict = checkAddress(address);
     expect(verdict).toMatchObject({ allowed: false, range });
     expect(verdict.reason?.zh).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
+
+describe("finding 7: the HTTP node refuses cloud-metadata host names by name, before resolving", () => {
+  // A resolver that would answer anything with a public address: only the name can refuse these.
+  const answersPublic = async (hostname: string) => {
+    lookups.push(hostname);
+    return [PUBLIC];
+  };
+
+  it.each(["http://metadata.google.internal/computeMetadata/v1/", "http://METADATA.Google.Internal./", "http://metadata/latest", "http://instance-data/latest/meta-data/", "https://metadata.azure.com/metadata/instance", "http://metadata.tencentyun.com/"])(
+    "refuses %s without a DNS lookup or a dial",
+    async (url) => {
+      const error = await failure({ url }, createGuardedFetch({ resolve: answersPublic, connect: recordingConnect }));
+      expect(error.code).toBe("SSRF_BLOCKED");
+      expect(error.messageIn("en")).toContain("cloud metadata service");
+      expect(error.messageIn("zh")).toContain("云服务器元数据服务");
+      expect(lookups).toEqual([]);
+      expect(dials).toEqual([]);
+    },
+  );
+
+  it("refuses a redirect to metadata.google.internal without looking the name up", async () => {
+    const error = await failure({ url: "http://public.test/redirect-gcp-metadata" }, createGuardedFetch({ resolve: answersPublic, connect: recordingConnect }));
+    expect(error.code).toBe("SSRF_BLOCKED");
+    expect(lookups).toEqual(["public.test"]);
+    expect(dials.map((d) => d.address)).toEqual([PUBLIC]);
+  });
+
+  it("uses the provider check's list: a name refused for providers is refused here too", async () => {
+    const { checkProviderUrl } = await import("@/lib/security/provider-url");
+    for (const name of ["metadata.goog", "instance-data.ec2.internal", "metadata.platformequinix.com"]) {
+      await expect(checkProviderUrl(`http://${name}/`, { resolve: answersPublic })).rejects.toMatchObject({ code: "PROVIDER_URL_BLOCKED" });
+      expect((await failure({ url: `http://${name}/` }, createGuardedFetch({ resolve: answersPublic, connect: recordingConnect }))).code).toBe("SSRF_BLOCKED");
+    }
+    expect(lookups).toEqual([]);
   });
 });

@@ -71,7 +71,7 @@ describe("C24 a real run: the provider key never enters events or the stored tra
     const flow = await createFlow(db, "local", { name: "redaction", graph: starterFlow("en") });
     const message = `Please call the API with Authorization: Bearer ${BEARER}`;
     // ACT
-    const run = startFlowRun({ db, workspaceId: "local", flowId: flow.id, flowRevision: flow.revision, graph: flow.graph, input: { message, history: [], variables: {} }, locale: "en" });
+    const run = await startFlowRun({ db, workspaceId: "local", flowId: flow.id, flowRevision: flow.revision, graph: flow.graph, input: { message, history: [], variables: {} }, locale: "en" });
     const events: RunEvent[] = [];
     for await (const event of run.events) events.push(event);
     // ASSERT: the key was really used…

@@ -11,13 +11,17 @@ export const dynamic = "force-dynamic";
 export const maxDuration = 1200;
 type Params = { flowId: string };
 
-/** Runs the saved flow: server-sent events by default (one `event:` per run event), JSON with `stream: false`. */
+/**
+ * Runs the saved flow: server-sent events by default (one `event:` per run event), JSON with
+ * `stream: false`. The run is recorded before it starts: an input that cannot be stored is a 400,
+ * a run record that cannot be written an error response — in both cases nothing ran.
+ */
 export const POST = route<Params>(async (req, ctx, { flowId }) => {
   const body = await parseJson(req, runRequestSchema);
   const db = await getDb();
   const flow = await getFlowById(db, ctx.workspaceId, flowId);
   if (!flow) throw notFound({ en: "Flow", zh: "该流程" });
-  const { runId, events, cancel } = startFlowRun({
+  const { runId, events, cancel } = await startFlowRun({
     db,
     workspaceId: ctx.workspaceId,
     flowId,
