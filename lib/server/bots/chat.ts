@@ -128,7 +128,8 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
       })();
   userWrite.catch(() => undefined);
 
-  const run = startFlowRun({
+  // Recorded before it starts, or refused (the admission slot is given back then).
+  const run = await startFlowRun({
     db,
     workspaceId: bot.workspaceId,
     flowId: bot.flowId,
@@ -138,6 +139,9 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
     locale: call.locale,
     signal: call.signal,
     wrapServices: (base) => meteredServices(base, settings.limits.maxOutputTokens, usage),
+  }).catch((error: unknown) => {
+    admitted.release();
+    throw error;
   });
 
   async function* events(): AsyncGenerator<ChatEvent> {
