@@ -54,12 +54,12 @@ export interface App extends Child {
 }
 
 /** `next start` of the build in `distDir` with its own data folder (PGlite) or `databaseUrl`. */
-export async function startApp(opts: { modelUrl: string; distDir: string; databaseUrl?: string; nodeOptions?: string }): Promise<App> {
+export async function startApp(opts: { modelUrl: string; distDir: string; databaseUrl?: string; nodeArgs?: string[] }): Promise<App> {
   const port = await getFreePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), "trellis-bench-"));
   const owner = { email: "bench@trellis.test", password: randomBytes(18).toString("base64url") };
   let output = "";
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,
@@ -72,7 +72,6 @@ export async function startApp(opts: { modelUrl: string; distDir: string; databa
       TRELLIS_SECRET_KEY: randomBytes(36).toString("base64"),
       TRELLIS_ADMIN_EMAIL: owner.email,
       TRELLIS_ADMIN_PASSWORD: owner.password,
-      ...(opts.nodeOptions ? { NODE_OPTIONS: opts.nodeOptions } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

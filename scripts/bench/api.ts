@@ -88,7 +88,7 @@ function versus(via: PhaseSummary[], direct: PhaseSummary[]) {
 }
 
 async function measureDatabase(label: string, model: Child, opts: { distDir: string; databaseUrl?: string; seconds: number; profileDir?: string; log: (line: string) => void }) {
-  const app = await startApp({ modelUrl: model.url, distDir: opts.distDir, databaseUrl: opts.databaseUrl, nodeOptions: opts.profileDir ? `--cpu-prof --cpu-prof-dir=${opts.profileDir}` : undefined });
+  const app = await startApp({ modelUrl: model.url, distDir: opts.distDir, databaseUrl: opts.databaseUrl, nodeArgs: opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(opts.profileDir, label)}`] : undefined });
   try {
     const rssIdle = rssMb(app.pid);
     const bot = await publishBot(app);

@@ -31,21 +31,29 @@ function moduleOf(url: string): string {
 }
 
 function main(argv: string[]): void {
-  const topAt = argv.indexOf("--top");
-  const top = topAt >= 0 ? Number(argv[topAt + 1]) : 30;
-  const files = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--top");
+  const value = (name: string) => (argv.indexOf(name) >= 0 ? Number(argv[argv.indexOf(name) + 1]) : undefined);
+  const top = value("--top") ?? 30;
+  // Only samples taken after this many seconds of the profile (skips start-up and warm-up).
+  const afterUs = (value("--after") ?? 0) * 1e6;
+  const files = argv.filter((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
+  const perSecond: number[] = [];
   const byModule = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;
   for (const file of files) {
     const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    let at = 0;
     for (let i = 0; i < profile.samples.length; i++) {
       const node = nodes.get(profile.samples[i]);
       const us = profile.timeDeltas[i] ?? 0;
+      at += us;
       if (!node) continue;
       const { functionName, url, lineNumber } = node.callFrame;
       if (functionName === "(idle)") continue;
+      const second = Math.floor(at / 1e6);
+      perSecond[second] = (perSecond[second] ?? 0) + us;
+      if (at < afterUs) continue;
       total += us;
       const mod = moduleOf(url);
       byModule.set(mod, (byModule.get(mod) ?? 0) + us);
@@ -60,6 +68,7 @@ function main(argv: string[]): void {
     }
   };
   console.log(`busy: ${(total / 1000).toFixed(0)} ms (idle excluded) in ${files.length} profile(s)`);
+  console.log(`busy ms per second of the profile: ${Array.from(perSecond, (us) => Math.round((us ?? 0) / 1000)).join(" ")}`);
   print("self time by module", byModule);
   print("self time by function", byFunction);
 }

@@ -85,3 +85,30 @@ export async function pruneCounters(db: Db, beforeMinute: number, beforeDay: num
     db.execute(sql`DELETE FROM ${botCounters} WHERE (key LIKE 'rpm:%' AND window_start < ${beforeMinute}) OR (key LIKE 'tok:%' AND window_start < ${beforeDay})`),
   );
 }
+
+/** finishActiveRun for several runs in one statement. */
+export async function finishActiveRuns(db: Db, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await dbCall("finishActiveRuns", () => db.execute(sql`DELETE FROM ${botActiveRuns} WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`));
+}
+
+/** addTokens for several calls in one statement: the tokens of each (key, day) are summed first. */
+export async function addTokensMany(db: Db, entries: { key: string; day: number; tokens: number }[]): Promise<void> {
+  const sums = new Map<string, { key: string; day: number; tokens: number }>();
+  for (const e of entries) {
+    if (e.tokens <= 0) continue;
+    const id = `${e.day}\u0000${e.key}`;
+    const sum = sums.get(id);
+    if (sum) sum.tokens += e.tokens;
+    else sums.set(id, { ...e });
+  }
+  if (!sums.size) return;
+  await dbCall("addTokens", () =>
+    db.execute(
+      sql`INSERT INTO ${botCounters} (key, window_start, n) VALUES ${sql.join(
+        [...sums.values()].map((e) => sql`(${e.key}, ${e.day}, ${e.tokens})`),
+        sql`, `,
+      )} ON CONFLICT (key, window_start) DO UPDATE SET n = ${botCounters}.n + EXCLUDED.n`,
+    ),
+  );
+}

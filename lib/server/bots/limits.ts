@@ -1,8 +1,9 @@
 import "server-only";
 import type { BotLimits } from "@/lib/bots/types";
 import type { Db } from "@/lib/db";
-import { addTokens, admit, finishActiveRun, pruneCounters } from "@/lib/db/queries/bot-counters";
+import { admit, pruneCounters } from "@/lib/db/queries/bot-counters";
 import { AppError } from "@/lib/errors";
+import { chatWrites } from "./chat-writes";
 
 /**
  * Rate limits, token budgets and the concurrency cap of a bot (C21), over the shared counters in
@@ -79,7 +80,7 @@ export async function admitCall(db: Db, caller: Caller, limits: BotLimits, now =
     day,
     run: trackRun ? { id: runId, botId: caller.botId, staleAfterSeconds: STALE_RUN_SECONDS } : undefined,
   });
-  const free = () => (trackRun ? void finishActiveRun(db, runId).catch(() => undefined) : undefined);
+  const free = () => (trackRun ? void chatWrites(db).endRun(runId).catch(() => undefined) : undefined);
   const refuse = (error: LimitError): never => {
     free();
     throw error;
@@ -124,7 +125,7 @@ export async function admitCall(db: Db, caller: Caller, limits: BotLimits, now =
     },
     charge(tokens) {
       const keys = budgetKeys(caller, limits).map((b) => b.key);
-      void addTokens(db, keys, dayOf(Date.now()), tokens).catch((error) => console.error("[trellis] could not record token usage", error));
+      void chatWrites(db).addTokens(keys, dayOf(Date.now()), tokens).catch((error) => console.error("[trellis] could not record token usage", error));
       // Old windows are dropped now and then, by whichever process happens to roll the dice.
       if (Math.random() < 0.01) void pruneCounters(db, minuteOf(Date.now()) - 60, dayOf(Date.now()) - 2).catch(() => undefined);
     },
