@@ -122,7 +122,10 @@ export async function saveTurns(db: Db, turns: { conversations: { id: string; bo
   const touched = [...new Set(turns.messages.map((m) => m.conversationId))].filter((id) => !turns.conversations.some((c) => c.id === id));
   await dbCall("saveTurns", async () => {
     if (turns.conversations.length) await db.insert(conversations).values(turns.conversations);
-    if (turns.messages.length) await db.insert(messages).values(turns.messages.map((row) => jsonSafe({ ...row, citations: row.citations ?? [] })));
+    if (turns.messages.length) {
+      // jsonSafe would turn the Date into a string: it cleans the text fields only.
+      await db.insert(messages).values(turns.messages.map(({ createdAt, ...row }) => ({ ...jsonSafe({ ...row, citations: row.citations ?? [] }), ...(createdAt ? { createdAt } : {}) })));
+    }
     if (touched.length) await db.update(conversations).set({ updatedAt: sql`now()` }).where(inArray(conversations.id, touched));
   });
 }
