@@ -95,6 +95,11 @@ async function measureDatabase(label: string, model: Child, opts: { distDir: str
     const all = targets(model, app, bot);
     // Warm-up: JIT, caches and connection pools, not measured.
     for (const name of ["direct", "bot", "flow"] as const) await closedLoop(all[name], 10, 1_500);
+    // What the app burns doing nothing (timers, pollers), so per-request CPU can be read against it.
+    const idleFrom = cpuMs(app.pid);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const idleCpuMsPerS = round((cpuMs(app.pid) - idleFrom) / 2, 1);
+    opts.log(`  ${label} idle CPU after warm-up: ${idleCpuMsPerS} ms/s`);
     const phases: Phases = { direct: [], bot: [], flow: [] };
     for (const c of LEVELS) {
       const ms = (c === LEVELS.at(-1) ? 1.5 : 1) * opts.seconds * 1000;
@@ -107,7 +112,7 @@ async function measureDatabase(label: string, model: Child, opts: { distDir: str
         opts.log(`  ${label} ${name.padEnd(6)} c${String(c).padEnd(2)} ${JSON.stringify(summary)}`);
       }
     }
-    return { phases, bot: versus(phases.bot, phases.direct), flow: versus(phases.flow, phases.direct), rss_mb_idle: rssIdle, rss_mb_after: rssMb(app.pid) };
+    return { phases, bot: versus(phases.bot, phases.direct), flow: versus(phases.flow, phases.direct), rss_mb_idle: rssIdle, rss_mb_after: rssMb(app.pid), idle_cpu_ms_per_s: idleCpuMsPerS };
   } finally {
     await app.stop();
   }
@@ -149,8 +154,8 @@ export async function run(args: BenchArgs): Promise<void> {
       model_server: { tokens: TOKENS, token_delay_ms: TOKEN_DELAY_MS },
       machine,
       seconds_total: Math.round((Date.now() - started) / 1000),
-      pglite: { bot: pglite.bot, flow: pglite.flow, rss_mb_idle: pglite.rss_mb_idle, rss_mb_after: pglite.rss_mb_after, phases: pglite.phases },
-      postgres: postgres && { bot: postgres.bot, flow: postgres.flow, rss_mb_idle: postgres.rss_mb_idle, rss_mb_after: postgres.rss_mb_after, phases: postgres.phases },
+      pglite: { bot: pglite.bot, flow: pglite.flow, rss_mb_idle: pglite.rss_mb_idle, rss_mb_after: pglite.rss_mb_after, idle_cpu_ms_per_s: pglite.idle_cpu_ms_per_s, phases: pglite.phases },
+      postgres: postgres && { bot: postgres.bot, flow: postgres.flow, rss_mb_idle: postgres.rss_mb_idle, rss_mb_after: postgres.rss_mb_after, idle_cpu_ms_per_s: postgres.idle_cpu_ms_per_s, phases: postgres.phases },
     };
     if (args.json) console.log(JSON.stringify(result));
     else {

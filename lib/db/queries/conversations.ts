@@ -113,13 +113,16 @@ export async function addMessages(db: Db, rows: NewMessage[]): Promise<void> {
 
 /**
  * Stores the messages of many turns at once (the chat service merges the turns that end
- * together): new conversations first, then every message in one INSERT, then the conversations
- * that got messages are marked as just used. Messages carry their own `createdAt`, so a question
+ * together): new conversations first, then every message in one INSERT, then the `touched`
+ * conversations are marked as just used. Messages carry their own `createdAt`, so a question
  * and its answer stored by one statement keep their order.
  * @example await saveTurns(db, { conversations: [{ id, botId, endUserId, title }], messages: [question, answer] });
  */
-export async function saveTurns(db: Db, turns: { conversations: { id: string; botId: string; endUserId: string; title: string }[]; messages: NewMessage[] }): Promise<void> {
-  const touched = [...new Set(turns.messages.map((m) => m.conversationId))].filter((id) => !turns.conversations.some((c) => c.id === id));
+export async function saveTurns(
+  db: Db,
+  turns: { conversations: { id: string; botId: string; endUserId: string; title: string }[]; messages: NewMessage[]; /** Conversations to mark as just used. */ touched: string[] },
+): Promise<void> {
+  const touched = [...new Set(turns.touched)].filter((id) => !turns.conversations.some((c) => c.id === id));
   await dbCall("saveTurns", async () => {
     if (turns.conversations.length) await db.insert(conversations).values(turns.conversations);
     if (turns.messages.length) {

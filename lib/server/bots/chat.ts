@@ -175,7 +175,7 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
           status,
           createdAt: new Date(Math.max(Date.now(), askedAt.getTime() + 1)),
         },
-      ] });
+      ], touch: Boolean(call.conversationId) });
     };
     try {
       yield { type: "start", conversationId, messageId, runId: run.runId, release: active.number };
@@ -203,8 +203,7 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
       yield { type: "citations", citations: toCitations(answer?.citations ?? []) };
       yield { type: "done", conversationId, messageId, answer: answer?.text ?? text, usage: { ...usage } };
     } finally {
-      admitted.release();
-      admitted.charge(usage.totalTokens);
+      admitted.end(usage.totalTokens);
       // The client went away mid-answer: keep what was said, marked as stopped.
       if (!stored && !finished) void store("stopped").catch(() => undefined);
     }
