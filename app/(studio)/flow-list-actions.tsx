@@ -174,6 +174,7 @@ export function DuplicateFlowButton({ id }: { id: string }) {
 
 export function DeleteFlowButton({ id, name }: { id: string; name: string }) {
   const t = useTranslations("flows");
+  const tp = useTranslations("publish");
   const router = useRouter();
   return (
     <button
@@ -182,7 +183,13 @@ export function DeleteFlowButton({ id, name }: { id: string; name: string }) {
       data-testid="delete-flow"
       onClick={async () => {
         if (!window.confirm(t("confirmDelete", { name }))) return;
-        await fetch(`/api/v1/flows/${id}`, { method: "DELETE" });
+        const res = await fetch(`/api/v1/flows/${id}`, { method: "DELETE" });
+        // A published flow: the server says what deleting it would take offline; ask once more.
+        if (res.status === 409) {
+          const problem = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+          if (!window.confirm(`${problem?.error?.message ?? ""}\n\n${tp("confirmDeletePublished")}`)) return;
+          await fetch(`/api/v1/flows/${id}?force=1`, { method: "DELETE" });
+        }
         router.refresh();
       }}
     >

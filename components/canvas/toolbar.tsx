@@ -38,11 +38,12 @@ function ViewOnlyBadge() {
 
 /**
  * The studio's top bar: flow name, save state, undo/redo, auto-layout, fit, import/export and
- * the link to the version history. A viewer sees a "View only" badge instead of the save state,
+ * the links to the version history and the publish page. A viewer sees a "View only" badge instead of the save state,
  * and only fit, export and versions.
  */
 export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; name: string; status: SaveStatus; onMessage: (m: { kind: "ok" | "error"; text: string; details?: string[] }) => void }) {
   const t = useTranslations("canvas");
+  const tp = useTranslations("publish");
   const tag = useLocale();
   const locale = isLocale(tag) ? tag : "en";
   const store = useCanvasStore();
@@ -132,6 +133,9 @@ export function Toolbar({ flowId, name, status, onMessage }: { flowId: string; n
       </button>
       <a className="button" href={`/flows/${encodeURIComponent(flowId)}/versions`} data-testid="versions-link">
         {t("versions")}
+      </a>
+      <a className="button" href={`/flows/${encodeURIComponent(flowId)}/publish`} data-testid="publish-link">
+        {tp("link")}
       </a>
     </div>
   );

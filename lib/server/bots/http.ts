@@ -3,7 +3,6 @@ import { readBotSettings } from "@/lib/bots/types";
 import type { Bot } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { isLocale, type Locale } from "@/lib/i18n/locale";
-import { clientAddress } from "../auth-responses";
 import { requestOrigin } from "../auth";
 import { errorResponse, requestLocale } from "../request";
 import { LimitError } from "./limits";
@@ -25,6 +24,18 @@ export interface BotRequestContext {
 
 type Handler<P> = (req: Request, ctx: BotRequestContext, params: P) => Promise<Response>;
 
+/**
+ * The address the per-address limit counts: the *last* X-Forwarded-For entry, the one the proxy
+ * nearest to us appended (earlier entries are whatever the client sent). `next start` fills the
+ * header from the socket only when it is absent, so without a proxy that sets it a client can
+ * choose its own address; the per-bot budget and concurrency cap do not depend on it.
+ */
+export function botClientAddress(req: Request): string {
+  const forwarded = req.headers.get("x-forwarded-for");
+  const last = forwarded?.split(",").at(-1)?.trim();
+  return last || req.headers.get("x-real-ip") || "direct";
+}
+
 /** The caller's language: `?lang=` first (the embed passes it), then cookie and Accept-Language. */
 export function botLocale(req: Request): Locale {
   const lang = new URL(req.url).searchParams.get("lang");
@@ -45,7 +56,7 @@ export function botRoute<P>(handler: Handler<P>) {
   return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
     const locale = botLocale(req);
     try {
-      return await handler(req, { locale, ip: clientAddress(req) }, await segment.params);
+      return await handler(req, { locale, ip: botClientAddress(req) }, await segment.params);
     } catch (error) {
       return botErrorResponse(error, locale);
     }
@@ -107,7 +118,11 @@ export async function chatJson(events: AsyncGenerator<ChatEvent>): Promise<Respo
   for await (const event of events) {
     if (event.type === "start") start = event;
     else if (event.type === "citations") citations = event.citations;
-    else if (event.type === "error") return Response.json({ error: { code: event.code, message: event.message }, conversationId: start?.conversationId, messageId: start?.messageId }, { status: 502 });
+    else if (event.type === "error") {
+      // A missing or mistyped input variable is the caller's mistake; anything else failed upstream.
+      const status = event.code.startsWith("VARIABLE_") ? 400 : 502;
+      return Response.json({ error: { code: event.code, message: event.message }, conversationId: start?.conversationId, messageId: start?.messageId }, { status });
+    }
     else if (event.type === "done") {
       return Response.json({ conversationId: event.conversationId, messageId: event.messageId, runId: start?.runId, release: start?.release, answer: event.answer, citations, usage: event.usage });
     }

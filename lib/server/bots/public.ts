@@ -1,5 +1,6 @@
 import "server-only";
 import { verifySecret } from "@/lib/auth/password";
+import { FailureLimiter } from "@/lib/auth/rate-limit";
 import { readBotSettings } from "@/lib/bots/types";
 import type { Db } from "@/lib/db";
 import type { Bot } from "@/lib/db/schema";
@@ -7,7 +8,11 @@ import { AppError } from "@/lib/errors";
 import { decryptSecret, secretAad } from "@/lib/security/secrets";
 import { start } from "@/nodes/start";
 import { checkUserSignature, END_USER_TOKEN_DAYS, newAnonymousUser, signEndUserToken, verifyEndUserToken, type EndUser } from "./credentials";
+import { LimitError } from "./limits";
 import { releaseFor } from "./releases";
+
+/** Wrong access codes per bot and address: 10 per 15 minutes, then refused until the window moves. */
+const codeFailures = new FailureLimiter({ max: 10, windowMs: 15 * 60_000 });
 
 /**
  * What anyone may learn about a bot: an allow-list of display settings and the input variables
@@ -60,7 +65,7 @@ const refused = (code: string, en: string, zh: string) => new AppError(code, { e
  * across devices); otherwise a new anonymous id is made. Access modes: "code" needs the access
  * code (or a valid token), "signed" a valid signature.
  */
-export async function openSession(bot: Bot, body: SessionRequest, now = Date.now()): Promise<{ token: string; endUser: EndUser; expiresAt: number }> {
+export async function openSession(bot: Bot, body: SessionRequest, ip: string, now = Date.now()): Promise<{ token: string; endUser: EndUser; expiresAt: number }> {
   const settings = readBotSettings(bot.settings);
   let user: EndUser | null = null;
   if (body.user) {
@@ -77,8 +82,17 @@ export async function openSession(bot: Bot, body: SessionRequest, now = Date.now
     throw refused("signature_required", "This bot is only for signed-in users of its site.", "该机器人仅供其网站的已登录用户使用。");
   }
   if (settings.access === "code" && !user) {
+    const attempt = `${bot.id}:${ip}`;
+    const wait = codeFailures.retryAfterMs(attempt);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new LimitError("rate_limited", { en: `Too many wrong access codes; try again in ${seconds} s.`, zh: `访问码错误次数过多，请 ${seconds} 秒后再试。` }, seconds);
+    }
     const ok = body.accessCode && bot.accessCodeHash ? await verifySecret(body.accessCode, bot.accessCodeHash) : false;
-    if (!ok) throw refused("access_code_invalid", "The access code is wrong.", "访问码错误。");
+    if (!ok) {
+      codeFailures.fail(attempt);
+      throw refused("access_code_invalid", "The access code is wrong.", "访问码错误。");
+    }
   }
   user ??= newAnonymousUser();
   // A signed identity lasts no longer than the host site's signature said.

@@ -4,7 +4,7 @@ import { botSettingsSchema, defaultBotSettings, readBotSettings, type BotSetting
 import type { Db } from "@/lib/db";
 import { activateRelease, createBot, createRelease, getBotByFlowId, listReleases, updateBot, type ReleaseSummary } from "@/lib/db/queries/bots";
 import { createFlowVersion, getFlowById, getLatestFlowVersion } from "@/lib/db/queries/flows";
-import type { Bot, BotRelease } from "@/lib/db/schema";
+import type { Bot } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { sameFlow } from "@/lib/flow/diff";
 import type { Locale } from "@/lib/i18n/locale";
@@ -64,7 +64,7 @@ export async function publishFlow(
   workspaceId: string,
   flowId: string,
   input: { notes: string; author: string | null; locale: Locale },
-): Promise<{ bot: BotView; release: BotRelease }> {
+): Promise<{ bot: BotView; release: ReleaseSummary }> {
   const flow = await getFlowById(db, workspaceId, flowId);
   if (!flow) throw flowNotFound();
   const graph = requireValidFlow(flow.graph, input.locale);
@@ -93,7 +93,8 @@ export async function publishFlow(
     createdBy: input.author,
   });
   forgetBot(bot.slug);
-  return { bot: botView({ ...bot, activeRelease: release.number }), release };
+  const { graph: _graph, botId: _botId, flowRevision: _revision, ...summary } = release;
+  return { bot: botView({ ...bot, activeRelease: release.number }), release: summary };
 }
 
 export async function getBotWithReleases(db: Db, workspaceId: string, flowId: string, reveal: boolean): Promise<{ bot: BotView; releases: ReleaseSummary[] }> {
@@ -151,3 +152,17 @@ export async function activateBotRelease(db: Db, workspaceId: string, flowId: st
 }
 
 export type { ReleaseSummary };
+
+/** Deleting a published flow takes its bot offline: refused (409) unless the caller insists. */
+export async function refuseIfPublished(db: Db, workspaceId: string, flowId: string): Promise<void> {
+  const bot = await getBotByFlowId(db, workspaceId, flowId);
+  if (!bot) return;
+  throw new AppError(
+    "flow_published",
+    {
+      en: "This flow is published as a bot: deleting it takes the bot, its conversations and API keys offline for good.",
+      zh: "该流程已发布为机器人：删除后，机器人及其对话和 API 密钥将永久停用。",
+    },
+    409,
+  );
+}

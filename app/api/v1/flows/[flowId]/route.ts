@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db";
+import { refuseIfPublished } from "@/lib/server/bots/publish";
 import { deleteFlowById, getFlowById, snapshotBeforeEdit, updateFlow } from "@/lib/db/queries/flows";
 import { sameFlow } from "@/lib/flow/diff";
 import { AUTO_SNAPSHOT_INTERVAL_MS, AUTO_SNAPSHOT_NOTE } from "@/lib/flow/version-notes";
@@ -34,8 +35,14 @@ export const PATCH = route<Params>(async (req, ctx, { flowId }) => {
   return Response.json({ flow });
 });
 
-export const DELETE = route<Params>(async (_req, ctx, { flowId }) => {
-  const deleted = await deleteFlowById(await getDb(), ctx.workspaceId, flowId);
+/**
+ * Deletes the flow. A flow published as a bot is refused (409 `flow_published`) unless the call
+ * says `?force=1`: deleting takes the bot, its conversations and keys with it.
+ */
+export const DELETE = route<Params>(async (req, ctx, { flowId }) => {
+  const db = await getDb();
+  if (!new URL(req.url).searchParams.has("force")) await refuseIfPublished(db, ctx.workspaceId, flowId);
+  const deleted = await deleteFlowById(db, ctx.workspaceId, flowId);
   if (!deleted) throw notFound(FLOW);
   return new Response(null, { status: 204 });
 });
