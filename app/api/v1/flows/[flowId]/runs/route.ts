@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { getFlowById } from "@/lib/db/queries/flows";
 import { listRunsByFlowId } from "@/lib/db/queries/runs";
 import type { RunEvent } from "@/lib/engine/types";
+import { flowForRun } from "@/lib/server/flow-cache";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { startFlowRun } from "@/lib/server/run-service";
 import { sseResponse } from "@/lib/server/sse";
@@ -19,7 +20,7 @@ type Params = { flowId: string };
 export const POST = route<Params>(async (req, ctx, { flowId }) => {
   const body = await parseJson(req, runRequestSchema);
   const db = await getDb();
-  const flow = await getFlowById(db, ctx.workspaceId, flowId);
+  const flow = await flowForRun(db, ctx.workspaceId, flowId);
   if (!flow) throw notFound({ en: "Flow", zh: "该流程" });
   const { runId, events, cancel } = await startFlowRun({
     db,
