@@ -133,6 +133,32 @@ export function databaseUrlProblem(value: string | undefined): string | null {
   return null;
 }
 
+/**
+ * Why TRELLIS_PUBLIC_URL cannot name the studio's origin (the CSRF check compares with it), or
+ * null. Every cookie-authenticated write would fail on a wrong one, so it is refused at start.
+ * @example publicUrlProblem("bots.example.com") // "TRELLIS_PUBLIC_URL must be …"
+ */
+export function publicUrlProblem(value: string | undefined): string | null {
+  if (!value) return null;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password) return null;
+  return `TRELLIS_PUBLIC_URL must be the address people open the studio at, e.g. https://bots.example.com (got "${value}"). / TRELLIS_PUBLIC_URL 须为打开工作台的地址，例如 https://bots.example.com。`;
+}
+
+/**
+ * Why TRELLIS_TRUST_PROXY is not a yes or no, or null.
+ * @example trustProxyProblem("yes") // "TRELLIS_TRUST_PROXY must be true or false …"
+ */
+export function trustProxyProblem(value: string | undefined): string | null {
+  if (value === undefined || ["", "true", "false", "1", "0"].includes(value)) return null;
+  return `TRELLIS_TRUST_PROXY must be true or false (got "${value}"). / TRELLIS_TRUST_PROXY 只能为 true 或 false。`;
+}
+
 const SAMPLE_ADMIN_PASSWORDS = new Set(["admin", "administrator", "password", "changeme", "trellis", "123456", "12345678", "123456789", "1234567890", "qwerty", "letmein", "welcome", "secret", "passw0rd", "admin123", "password1", "password123"]);
 const MIN_ADMIN_PASSWORD = 12;
 
@@ -169,6 +195,8 @@ export function productionConfigProblems(vars: EnvVars): BootProblem[] {
     ["TRELLIS_SECRET_KEY", secretKeyProblem(vars.TRELLIS_SECRET_KEY)],
     ["TRELLIS_CORS_ORIGINS", corsOriginsProblem(vars.TRELLIS_CORS_ORIGINS)],
     ["DATABASE_URL", databaseUrlProblem(vars.DATABASE_URL)],
+    ["TRELLIS_PUBLIC_URL", publicUrlProblem(vars.TRELLIS_PUBLIC_URL)],
+    ["TRELLIS_TRUST_PROXY", trustProxyProblem(vars.TRELLIS_TRUST_PROXY)],
     ["TRELLIS_ADMIN_PASSWORD", adminAccountProblem(vars.TRELLIS_ADMIN_EMAIL, vars.TRELLIS_ADMIN_PASSWORD)],
   ];
   return checks.filter((c): c is [string, string] => c[1] !== null).map(([variable, message]) => ({ variable, message }));

@@ -20,6 +20,14 @@ export function hasInvalidText(text: string): boolean {
   return NUL.test(text) || LONE_SURROGATE.test(text);
 }
 
+/**
+ * The text without control, format and broken characters, for naming a field in a message.
+ * @example printable("city\u0000") // "city"
+ */
+export function printable(text: string): string {
+  return text.replace(/[^\P{C}\s]/gu, "");
+}
+
 export type JsonProblem =
   /** A string value or an object key holds NUL or a lone surrogate. */
   | { kind: "invalid_text"; path: string }
@@ -62,7 +70,7 @@ export function findJsonProblem(value: unknown, limits: { maxDepth: number }): J
       continue;
     }
     for (const [key, inner] of Object.entries(current)) {
-      const child = { value: inner, depth, parent: entry, key: key.replace(/[^\P{C}\s]/gu, "") };
+      const child = { value: inner, depth, parent: entry, key: printable(key) };
       if (hasInvalidText(key)) return { kind: "invalid_text", path: pathOf(child) };
       stack.push(child);
     }

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
 import { appFileStore } from "@/lib/jobs";
-import { findJsonProblem, hasInvalidText } from "@/lib/security/input-text";
+import { findJsonProblem, hasInvalidText, printable } from "@/lib/security/input-text";
 import { parseFile } from "@/lib/rag/parse";
 import { sniffFile } from "@/lib/rag/sniff";
 import { chunkingSettingsSchema, splitDocument } from "@/lib/rag/split";
@@ -97,7 +97,7 @@ export async function readMultipart(req: Request): Promise<FormData> {
   }
   // File names are cleaned when stored (C7); text fields are stored as sent, so they must be storable.
   form.forEach((value, key) => {
-    if (hasInvalidText(key) || (typeof value === "string" && hasInvalidText(value))) throw jsonProblemError({ kind: "invalid_text", path: key.replace(/[^\P{C}\s]/gu, "") });
+    if (hasInvalidText(key) || (typeof value === "string" && hasInvalidText(value))) throw jsonProblemError({ kind: "invalid_text", path: printable(key) });
   });
   return form;
 }

@@ -3,7 +3,7 @@ import { ZodError, type z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from "@/lib/i18n/locale";
 import type { Permission } from "@/lib/auth/permissions";
-import { findJsonProblem, hasInvalidText, type JsonProblem } from "@/lib/security/input-text";
+import { findJsonProblem, hasInvalidText, printable, type JsonProblem } from "@/lib/security/input-text";
 import { redactLogArgs } from "@/lib/security/redact";
 import { authenticate, checkCsrf, cookieValue, requirePermission, SESSION_COOKIE, unauthenticated, type Principal } from "./auth";
 
@@ -95,7 +95,7 @@ function checkUrlText(req: Request, params: unknown): void {
     }
   }
   for (const [key, value] of new URL(req.url).searchParams) {
-    if (hasInvalidText(key) || hasInvalidText(value)) throw jsonProblemError({ kind: "invalid_text", path: key.replace(/[^\P{C}\s]/gu, "") });
+    if (hasInvalidText(key) || hasInvalidText(value)) throw jsonProblemError({ kind: "invalid_text", path: printable(key) });
   }
 }
 

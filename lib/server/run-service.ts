@@ -74,8 +74,8 @@ async function retryRecording(runId: string, attempt: () => Promise<void>): Prom
  * too large), then the run row is inserted — redacted like the trace (C24), in one statement with
  * the other runs starting at that moment (run-writes.ts) — and only then does
  * the first node start: if the insert fails, this throws and nothing has run (no HTTP request
- * sent, no code executed). The insert costs about a millisecond before the first token
- * (docs/benchmarks.md). Steps are saved in batches; the run's end state is written when the
+ * sent, no code executed). The insert costs about a millisecond on PGlite and one commit on
+ * PostgreSQL before the first token (docs/benchmarks.md, `npm run bench -- run-record`). Steps are saved in batches; the run's end state is written when the
  * events end — including when the consumer stops early (disconnect), which aborts the run and
  * the model request with it.
  */

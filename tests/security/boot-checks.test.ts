@@ -38,6 +38,17 @@ describe("C18 production boot refuses insecure defaults: TRELLIS_SECRET_KEY", ()
 });
 
 describe("C18 C9 production boot refuses a wildcard CORS list", () => {
+  it.each(["bots.example.com", "ftp://bots.example.com", "https://user:pw@bots.example.com"])('finding 6: refuses TRELLIS_PUBLIC_URL="%s"', (value) => {
+    const problems = productionConfigProblems(prod({ TRELLIS_PUBLIC_URL: value }));
+    expect(problems.map((p) => p.variable)).toEqual(["TRELLIS_PUBLIC_URL"]);
+    expect(problems[0].message).toContain("https://bots.example.com");
+  });
+
+  it("finding 6: accepts an https public URL and a yes/no TRELLIS_TRUST_PROXY, refuses anything else", () => {
+    expect(productionConfigProblems(prod({ TRELLIS_PUBLIC_URL: "https://bots.example.com", TRELLIS_TRUST_PROXY: "true" }))).toEqual([]);
+    expect(productionConfigProblems(prod({ TRELLIS_TRUST_PROXY: "yes" })).map((p) => p.variable)).toEqual(["TRELLIS_TRUST_PROXY"]);
+  });
+
   it.each(["*", "https://app.example.com,*", " * ", "https://*.example.com"])('C18 refuses TRELLIS_CORS_ORIGINS="%s"', (value) => {
     const problems = productionConfigProblems(prod({ TRELLIS_CORS_ORIGINS: value }));
     expect(problems.map((p) => p.variable)).toEqual(["TRELLIS_CORS_ORIGINS"]);

@@ -72,6 +72,14 @@ function appLifecycle(adminUrl: string | null, extraEnv: Record<string, string>)
   });
 
   afterAll(async () => {
+    // The app keeps its ingestion queue on globalThis (it outlives hot reloads, and so module
+    // resets): stop it before its database closes, so the next half starts a queue of its own.
+    const app = globalThis as typeof globalThis & { __trellisIngestion?: Promise<{ stop(timeoutMs?: number): Promise<void> }>; __trellisBackgroundWork?: Promise<void> };
+    const queue = await app.__trellisIngestion?.catch(() => undefined);
+    await queue?.stop(5_000);
+    app.__trellisIngestion = undefined;
+    await app.__trellisBackgroundWork?.catch(() => undefined);
+    app.__trellisBackgroundWork = undefined;
     const { closeDb } = await import("@/lib/db");
     await closeDb();
     await dropPostgres?.();
