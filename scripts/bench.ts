@@ -26,6 +26,10 @@ const suites: Record<string, BenchSuite> = {
     description: "what a run waits for before its first node: input check, redaction and the run row's INSERT (PGlite; PostgreSQL with TEST_DATABASE_URL)",
     load: () => import("./bench/run-record"),
   },
+  api: {
+    description: "time to first token the bot API and the flow-run API add to the model server at 1/10/50 clients, throughput share, CPU per request (--postgres, --profile DIR)",
+    load: () => import("./bench/api"),
+  },
   sandbox: {
     description: "code-node latency in the QuickJS sandbox: cold and warm p95, and concurrent runs held",
     load: () => import("./bench/sandbox"),

@@ -1,7 +1,7 @@
-import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
+import { OllamaEmbeddings } from "@langchain/ollama";
 import type { ErrorContext } from "./errors";
-import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, providerCall, trimUrl, type Piece } from "./guarded";
-import { streamPieces } from "./lc-messages";
+import { DEFAULT_TIMEOUT_MS, fetchJson, guardedCall, guardedChatModel, guardedEmbedder, providerCall, trimUrl } from "./guarded";
+import { streamOllamaChat } from "./ollama-stream";
 import type { ChatModel, Embedder, ModelInfo, ProviderOptions } from "./types";
 import type { ProviderConfig } from "@/lib/provider-config";
 
@@ -15,25 +15,18 @@ function context(config: ProviderConfig, model?: string): ErrorContext {
 }
 
 /**
- * Chat through a local (or LAN) Ollama with LangChain's ChatOllama. A fresh ChatOllama per call
- * carries that call's guarded fetch, so cancel and timeouts close the HTTP request itself.
+ * Chat through a local (or LAN) Ollama: its /api/chat NDJSON stream read directly (ollama-stream.ts)
+ * rather than through LangChain's ChatOllama, which cost about twice the CPU per answer for the
+ * same request and pieces (docs/architecture.md). Each call gets its own guarded fetch, so cancel
+ * and timeouts close the HTTP request itself.
  * @example await createOllamaChatModel({ id: "ollama-local", kind: "ollama", name: "Ollama" }).invoke({ messages })
  */
 export function createOllamaChatModel(config: ProviderConfig, model?: string, options: ProviderOptions = {}): ChatModel {
   const call = providerCall(config, "chat", model, OLLAMA_DEFAULT_CHAT_MODEL, context, options);
-  const { model: name, ctx } = call;
+  const url = `${call.ctx.baseUrl}/api/chat`;
   return guardedChatModel({
     ...call,
-    async *open(request, guard): AsyncGenerator<Piece> {
-      const chat = new ChatOllama({
-        baseUrl: ctx.baseUrl,
-        model: name,
-        fetch: guard.fetch,
-        temperature: request.temperature,
-        numPredict: request.maxTokens,
-      });
-      yield* streamPieces(chat, request.messages, guard.signal);
-    },
+    open: (request, guard) => streamOllamaChat(url, call.model, request, guard),
   });
 }
 

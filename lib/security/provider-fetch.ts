@@ -73,6 +73,40 @@ function sameOrigin(a: URL, b: URL): boolean {
   return a.origin === b.origin;
 }
 
+const neverAborted = new AbortController().signal;
+const fetchMethods = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
+/**
+ * What a fetch call asks for. A URL with a string body (every model request) is read as it is;
+ * anything else goes through `new Request`, which normalises it the way the platform fetch does
+ * but costs a Request, a body stream and a copy per model call.
+ */
+async function requestParts(input: RequestInfo | URL, init?: RequestInit): Promise<{ url: URL; method: string; headers: Headers; body: Buffer | undefined; signal: AbortSignal; redirect: RequestRedirect }> {
+  const bodyless = /^(get|head)$/i.test(init?.method ?? "GET");
+  if ((typeof input === "string" || input instanceof URL) && (init?.body == null || (typeof init.body === "string" && !bodyless))) {
+    const headers = new Headers(init?.headers);
+    if (typeof init?.body === "string" && !headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
+    const method = init?.method ?? "GET";
+    return {
+      url: new URL(input),
+      method: fetchMethods.has(method.toUpperCase()) ? method.toUpperCase() : method,
+      headers,
+      body: typeof init?.body === "string" ? Buffer.from(init.body) : undefined,
+      signal: init?.signal ?? neverAborted,
+      redirect: init?.redirect ?? "follow",
+    };
+  }
+  const request = new Request(input, init);
+  return {
+    url: new URL(request.url),
+    method: request.method,
+    headers: request.headers,
+    body: request.body ? Buffer.from(await request.arrayBuffer()) : undefined,
+    signal: request.signal,
+    redirect: request.redirect,
+  };
+}
+
 /**
  * Creates the pinned provider fetch (same call shape as the global `fetch`).
  * @example
@@ -169,12 +203,12 @@ export function createProviderFetch(options: ProviderFetchOptions = {}): typeof 
   }
 
   return async function providerFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const original = new Request(input, init);
+    const original = await requestParts(input, init);
     const signal = original.signal;
     if (signal.aborted) throw signal.reason;
-    let url = new URL(original.url);
+    let url = original.url;
     let method = original.method;
-    let body = original.body ? Buffer.from(await original.arrayBuffer()) : undefined;
+    let body = original.body;
     let headers: Record<string, string> = { accept: "*/*", "accept-encoding": "identity" };
     original.headers.forEach((value, name) => {
       if (!managedHeaders.has(name)) headers[name] = value;

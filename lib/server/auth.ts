@@ -10,6 +10,7 @@ import { getActiveApiKey, touchApiKey } from "@/lib/db/queries/api-keys";
 import type { Role } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { FreshCache } from "./fresh-cache";
 
 /**
  * Who is calling: a person through their session cookie, or a program through an API key
@@ -56,32 +57,36 @@ export async function principalFromSessionToken(token: string | undefined): Prom
 
 // A verified key is remembered for a few seconds so a busy integration does not pay a scrypt per
 // request; revocation therefore takes effect within KEY_CACHE_MS on every instance (at once on
-// the instance that revoked it).
+// the instance that revoked it). Half-way through, the key's row is read again in the background;
+// while its stored hash is the one verified, no new scrypt is needed.
 const KEY_CACHE_MS = 5_000;
 const DUMMY_KEY_HASH = ["scrypt", API_KEY_COST.log2N, API_KEY_COST.r, API_KEY_COST.p, Buffer.alloc(16).toString("base64url"), Buffer.alloc(32).toString("base64url")].join("$");
-const keyCache = new Map<string, { principal: Principal; until: number }>();
+type VerifiedKey = { principal: Principal; secretHash: string } | null;
+const keyCache = new FreshCache<VerifiedKey>(KEY_CACHE_MS, 1_000);
 
 export function forgetApiKey(id: string): void {
-  for (const [digest, entry] of keyCache) if (entry.principal.apiKeyId === id) keyCache.delete(digest);
+  keyCache.deleteWhere((entry) => entry?.principal.apiKeyId === id);
+}
+
+async function verifyApiKey(parsed: { id: string; secret: string }, previous: VerifiedKey | undefined): Promise<VerifiedKey> {
+  const db = await getDb();
+  const row = await getActiveApiKey(db, parsed.id);
+  if (row && previous && row.secretHash === previous.secretHash) {
+    return { principal: { kind: "api_key", workspaceId: row.workspaceId, role: row.role, user: null, apiKeyId: row.id }, secretHash: row.secretHash };
+  }
+  // A key id that does not exist still costs one scrypt, like a wrong secret.
+  const ok = await verifySecret(parsed.secret, row?.secretHash ?? DUMMY_KEY_HASH);
+  if (!row || !ok) return null;
+  void touchApiKey(db, row.id).catch(() => undefined);
+  return { principal: { kind: "api_key", workspaceId: row.workspaceId, role: row.role, user: null, apiKeyId: row.id }, secretHash: row.secretHash };
 }
 
 async function principalFromApiKey(key: string): Promise<Principal | null> {
   const parsed = parseApiKey(key);
   if (!parsed) return null;
   const digest = createHash("sha256").update(key).digest("hex");
-  const cached = keyCache.get(digest);
-  if (cached && cached.until > Date.now()) return cached.principal;
-  keyCache.delete(digest);
-  const db = await getDb();
-  const row = await getActiveApiKey(db, parsed.id);
-  // A key id that does not exist still costs one scrypt, like a wrong secret.
-  const ok = await verifySecret(parsed.secret, row?.secretHash ?? DUMMY_KEY_HASH);
-  if (!row || !ok) return null;
-  void touchApiKey(db, row.id).catch(() => undefined);
-  const principal: Principal = { kind: "api_key", workspaceId: row.workspaceId, role: row.role, user: null, apiKeyId: row.id };
-  if (keyCache.size > 1_000) keyCache.clear();
-  keyCache.set(digest, { principal, until: Date.now() + KEY_CACHE_MS });
-  return principal;
+  const verified = await keyCache.get(digest, (previous) => verifyApiKey(parsed, previous));
+  return verified?.principal ?? null;
 }
 
 /**

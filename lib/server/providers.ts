@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db";
 import { getProviderConfigById, listProvidersByWorkspaceId } from "@/lib/db/queries/providers";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { builtinProviderNames, offlineProvider, ollamaDefaultProvider, probeOllama } from "@/lib/providers";
+import { builtinProviderNames, createChatModel, offlineProvider, ollamaDefaultProvider, probeOllama, type ChatModel } from "@/lib/providers";
 import type { Locale } from "@/lib/i18n/locale";
 import type { ProviderConfig } from "@/lib/provider-config";
 
@@ -61,6 +61,45 @@ export async function resolveProvider(db: Db, workspaceId: string, id: string): 
 export async function providerNames(db: Db, workspaceId: string, locale?: Locale): Promise<Map<string, string>> {
   const stored = await listProvidersByWorkspaceId(db, workspaceId);
   return new Map([...builtinProviders(locale), ...stored].map((p) => [p.id, p.name]));
+}
+
+/**
+ * How long a run may use a provider as it was resolved before asking the database again: a
+ * change made on this instance applies at once (forgetProviders), one made on another within
+ * this time — the same rule as API keys.
+ */
+const RESOLVED_TTL_MS = 5_000;
+const resolved = new Map<string, { until: number; config: Promise<ProviderConfig> }>();
+const chatModels = new WeakMap<ProviderConfig, Map<string, ChatModel>>();
+
+/** Drops what runs remember of a workspace's providers (call after creating, changing or deleting one). */
+export function forgetProviders(workspaceId: string): void {
+  for (const key of resolved.keys()) if (key.startsWith(`${workspaceId}\u0000`)) resolved.delete(key);
+}
+
+/**
+ * The chat model a run's LLM node asks for: the provider resolved as {@link resolveProvider} does,
+ * remembered for a few seconds, and one model client per (provider configuration, model) — a run
+ * costs no database read and no client construction for them.
+ */
+export async function chatModelForRun(db: Db, workspaceId: string, providerId: string, model: string | undefined): Promise<ChatModel> {
+  const key = `${workspaceId}\u0000${providerId}`;
+  const now = Date.now();
+  let entry = resolved.get(key);
+  if (!entry || entry.until <= now) {
+    entry = { until: now + RESOLVED_TTL_MS, config: resolveProvider(db, workspaceId, providerId) };
+    if (resolved.size > 1_000) resolved.clear();
+    resolved.set(key, entry);
+    // A failure is not remembered: the next run asks again.
+    entry.config.catch(() => resolved.get(key) === entry && resolved.delete(key));
+  }
+  const config = await entry.config;
+  let models = chatModels.get(config);
+  if (!models) chatModels.set(config, (models = new Map()));
+  const name = model ?? "";
+  let chat = models.get(name);
+  if (!chat) models.set(name, (chat = createChatModel(config, model)));
+  return chat;
 }
 
 export async function providerStatus(db: Db, workspaceId: string, locale?: Locale): Promise<ProviderStatus> {

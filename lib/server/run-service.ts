@@ -1,14 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { createRun, finishRun, saveRunSteps } from "@/lib/db/queries/runs";
 import { runFlow } from "@/lib/engine/run-flow";
 import type { EngineServices } from "@/lib/engine/types";
 import type { RunEvent } from "@/lib/flow/run-record";
 import type { FlowDocument } from "@/lib/flow/schema";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Locale } from "@/lib/i18n/locale";
-import { createChatModel } from "@/lib/providers";
 import { sharedSandbox } from "@/lib/sandbox";
 import { redactSecrets, replaceKnownSecrets } from "@/lib/security/redact";
 import { createGuardedFetch, type GuardedFetch } from "@/lib/security/ssrf";
@@ -16,7 +14,8 @@ import type { RunInput } from "@/nodes/context";
 import { nodeRegistry } from "@/nodes";
 import { revealFlowSecrets } from "./flow-secrets";
 import { retrieveForRun } from "./knowledge";
-import { resolveProvider } from "./providers";
+import { chatModelForRun } from "./providers";
+import { runWrites } from "./run-writes";
 import { checkRunInput } from "./run-input";
 import { TraceWriter } from "./trace-writer";
 
@@ -45,8 +44,7 @@ const sandbox = sharedSandbox();
 export function engineServices(db: Db, workspaceId: string, fetch: GuardedFetch = guardedFetch): EngineServices {
   return {
     async chat(request) {
-      const config = await resolveProvider(db, workspaceId, request.provider);
-      const model = createChatModel(config, request.model || undefined);
+      const model = await chatModelForRun(db, workspaceId, request.provider, request.model || undefined);
       const { provider: _provider, model: _model, ...rest } = request;
       return model.invoke(rest);
     },
@@ -78,7 +76,8 @@ async function retryRecording(runId: string, attempt: () => Promise<void>): Prom
 /**
  * Starts a run of a saved flow and returns its events; a run is recorded or refused, never run
  * unrecorded. The input is checked first (400: text no database can store, nesting too deep,
- * too large), then the run row is inserted — redacted like the trace (C24) — and only then does
+ * too large), then the run row is inserted — redacted like the trace (C24), in one statement with
+ * the other runs starting at that moment (run-writes.ts) — and only then does
  * the first node start: if the insert fails, this throws and nothing has run (no HTTP request
  * sent, no code executed). The insert costs about a millisecond on PGlite and one commit on
  * PostgreSQL before the first token (docs/benchmarks.md, `npm run bench -- run-record`). Steps are saved in batches; the run's end state is written when the
@@ -92,13 +91,14 @@ export async function startFlowRun(request: FlowRunRequest): Promise<{ runId: st
   // trace and from what the person running the flow sees (they may be a viewer).
   const { graph, secrets } = revealFlowSecrets(request.graph, { workspaceId, flowId: request.flowId });
   const runId = randomUUID();
-  await createRun(db, { id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: redactSecrets(request.input) });
+  const writes = runWrites(db);
+  await writes.create({ id: runId, workspaceId, flowId: request.flowId, flowRevision: request.flowRevision, input: redactSecrets(request.input) });
   const controller = new AbortController();
   // C22: when the trace can no longer be stored (database unreachable), the run stops at once
   // and ends "failed" with the database's message instead of running on unrecorded.
   let storageLost: AppError | undefined;
   const writer = new TraceWriter(
-    (steps) => saveRunSteps(db, runId, steps),
+    (steps) => writes.saveSteps(runId, steps),
     500,
     {
       knownSecrets: () => secrets,
@@ -141,7 +141,7 @@ export async function startFlowRun(request: FlowRunRequest): Promise<{ runId: st
       });
       const record = async () => {
         await writer.flush();
-        await finishRun(db, runId, end);
+        await writes.finish(runId, end);
       };
       try {
         await record();

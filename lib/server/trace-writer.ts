@@ -52,7 +52,8 @@ export class TraceWriter {
       case "token": {
         const step = this.steps.get(event.nodeId);
         if (!step) return;
-        step.outputs = { ...step.outputs, partial: String(step.outputs.partial ?? "") + event.text };
+        // The step's outputs object is its own until the node finishes: append in place, no copy per token.
+        step.outputs.partial = (typeof step.outputs.partial === "string" ? step.outputs.partial : "") + event.text;
         this.touch(event.nodeId);
         return;
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { emptyFlow } from "@/lib/flow/schema";
@@ -5,11 +6,14 @@ import type { Db } from "@/lib/db/client";
 import { createFlow, deleteFlowById } from "@/lib/db/queries/flows";
 import {
   createRun,
+  createRuns,
   finishRun,
+  finishRuns,
   getRunById,
   listRunsByFlowId,
   markRunningRunsInterrupted,
   saveRunSteps,
+  saveStepsOfRuns,
   upsertStepsQuery,
   type RunStepInput,
 } from "@/lib/db/queries/runs";
@@ -143,5 +147,36 @@ describe("saveRunSteps SQL", () => {
     expect(sql).toContain('"status" = excluded."status"');
     expect(params).toContain("a");
     expect(params).toContain("b");
+  });
+});
+
+forEachDatabase("runs written together", (t) => {
+  let flowId: string;
+  beforeAll(async () => {
+    flowId = (await createFlow(t.db, ws, { name: "many runs", graph: emptyFlow() })).id;
+  });
+
+  it("records several runs, their steps and their ends with one statement each, every run as if alone", async () => {
+    // ARRANGE: three runs starting together, one with a NUL in its message (stored without it)
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    await createRuns(t.db, ids.map((id, i) => ({ id, workspaceId: ws, flowId, flowRevision: i + 1, input: { ...input, message: i === 2 ? "a\u0000b" : `q${i}` } })));
+    // ACT: steps of two runs in one batch (a node sent twice keeps its last state), ends of all three
+    await saveStepsOfRuns(t.db, [
+      { runId: ids[0], steps: [step(0, "start", { status: "succeeded", durationMs: 1 }), step(1, "llm"), step(1, "llm", { status: "succeeded", outputs: { text: "一" }, durationMs: 20.4 })] },
+      { runId: ids[1], steps: [step(0, "start", { status: "succeeded", durationMs: 2 })] },
+    ]);
+    await finishRuns(t.db, [
+      { runId: ids[0], end: { status: "succeeded", answer: { text: "一", citations: [] }, durationMs: 30.2 } },
+      { runId: ids[1], end: { status: "failed", error: { code: "NODE_FAILED", message: "boom" }, durationMs: 5 } },
+      { runId: ids[2], end: { status: "cancelled", error: { code: "CANCELLED", message: "The client disconnected." }, durationMs: 7 } },
+    ]);
+    // ASSERT
+    const [first, second, third] = await Promise.all(ids.map((id) => getRunById(t.db, ws, id)));
+    expect(first).toMatchObject({ status: "succeeded", flowRevision: 1, answer: { text: "一", citations: [] }, error: null, durationMs: 30 });
+    expect(first?.finishedAt).toBeInstanceOf(Date);
+    expect(first?.steps.map((s) => [s.nodeId, s.status, s.outputs])).toEqual([["start", "succeeded", null], ["llm", "succeeded", { text: "一" }]]);
+    expect(second).toMatchObject({ status: "failed", answer: null, error: { code: "NODE_FAILED", message: "boom" }, durationMs: 5 });
+    expect(second?.steps.map((s) => s.nodeId)).toEqual(["start"]);
+    expect(third).toMatchObject({ status: "cancelled", input: { message: "ab" }, steps: [] });
   });
 });

@@ -61,27 +61,36 @@ export async function admit(db: Db, input: AdmissionInput): Promise<Admission> {
   return admission;
 }
 
-/** Ends a run's registration (the concurrency slot is free again). */
-export async function finishActiveRun(db: Db, id: string): Promise<void> {
-  await dbCall("finishActiveRun", () => db.execute(sql`DELETE FROM ${botActiveRuns} WHERE id = ${id}`));
-}
-
-/** Adds spent tokens to the day's budget counters, in one statement. */
-export async function addTokens(db: Db, keys: string[], day: number, tokens: number): Promise<void> {
-  if (!keys.length || tokens <= 0) return;
-  await dbCall("addTokens", () =>
-    db.execute(
-      sql`INSERT INTO ${botCounters} (key, window_start, n) VALUES ${sql.join(
-        keys.map((key) => sql`(${key}, ${day}, ${tokens})`),
-        sql`, `,
-      )} ON CONFLICT (key, window_start) DO UPDATE SET n = ${botCounters}.n + EXCLUDED.n`,
-    ),
-  );
-}
-
 /** Drops request windows older than `beforeMinute` and day windows older than `beforeDay`. */
 export async function pruneCounters(db: Db, beforeMinute: number, beforeDay: number): Promise<void> {
   await dbCall("pruneCounters", () =>
     db.execute(sql`DELETE FROM ${botCounters} WHERE (key LIKE 'rpm:%' AND window_start < ${beforeMinute}) OR (key LIKE 'tok:%' AND window_start < ${beforeDay})`),
   );
+}
+
+/**
+ * What calls that ended leave behind, in one statement: their concurrency slots are freed and the
+ * tokens they spent added to the day's budget counters (summed per counter first).
+ * @example await settleCalls(db, { activeRunIds: [slot], tokens: [{ key: "tok:bot:b1", day, tokens: 120 }] });
+ */
+export async function settleCalls(db: Db, input: { activeRunIds: string[]; tokens: { key: string; day: number; tokens: number }[] }): Promise<void> {
+  const sums = new Map<string, { key: string; day: number; tokens: number }>();
+  for (const e of input.tokens) {
+    if (e.tokens <= 0) continue;
+    const id = `${e.day}\u0000${e.key}`;
+    const sum = sums.get(id);
+    if (sum) sum.tokens += e.tokens;
+    else sums.set(id, { ...e });
+  }
+  const ids = input.activeRunIds;
+  if (!ids.length && !sums.size) return;
+  const freed = ids.length ? sql`DELETE FROM ${botActiveRuns} WHERE id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` : null;
+  const added = sums.size
+    ? sql`INSERT INTO ${botCounters} (key, window_start, n) VALUES ${sql.join(
+        [...sums.values()].map((e) => sql`(${e.key}, ${e.day}, ${e.tokens})`),
+        sql`, `,
+      )} ON CONFLICT (key, window_start) DO UPDATE SET n = ${botCounters}.n + EXCLUDED.n`
+    : null;
+  const statement = freed && added ? sql`WITH freed AS (${freed}) ${added}` : (freed ?? added)!;
+  await dbCall("settleCalls", () => db.execute(statement));
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Citation, MessageFeedback, MessageStatus, TokenUsage } from "@/lib/bots/types";
 import type { Db } from "../client";
 import { dbCall } from "../errors";
@@ -98,6 +98,8 @@ export interface NewMessage {
   releaseNumber?: number | null;
   usage?: TokenUsage | null;
   status?: MessageStatus;
+  /** When the message was said (default: when it is stored). */
+  createdAt?: Date;
 }
 
 /** Stores messages and marks the conversation as just used. */
@@ -106,6 +108,28 @@ export async function addMessages(db: Db, rows: NewMessage[]): Promise<void> {
   await dbCall("addMessages", async () => {
     await db.insert(messages).values(rows.map((row) => jsonSafe({ ...row, citations: row.citations ?? [] })));
     await db.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, rows[0].conversationId));
+  });
+}
+
+/**
+ * Stores the messages of many turns at once (the chat service merges the turns that end
+ * together): new conversations first, then every message in one INSERT, then the `touched`
+ * conversations are marked as just used. Messages carry their own `createdAt`, so a question
+ * and its answer stored by one statement keep their order.
+ * @example await saveTurns(db, { conversations: [{ id, botId, endUserId, title }], messages: [question, answer] });
+ */
+export async function saveTurns(
+  db: Db,
+  turns: { conversations: { id: string; botId: string; endUserId: string; title: string }[]; messages: NewMessage[]; /** Conversations to mark as just used. */ touched: string[] },
+): Promise<void> {
+  const touched = [...new Set(turns.touched)].filter((id) => !turns.conversations.some((c) => c.id === id));
+  await dbCall("saveTurns", async () => {
+    if (turns.conversations.length) await db.insert(conversations).values(turns.conversations);
+    if (turns.messages.length) {
+      // jsonSafe would turn the Date into a string: it cleans the text fields only.
+      await db.insert(messages).values(turns.messages.map(({ createdAt, ...row }) => ({ ...jsonSafe({ ...row, citations: row.citations ?? [] }), ...(createdAt ? { createdAt } : {}) })));
+    }
+    if (touched.length) await db.update(conversations).set({ updatedAt: sql`now()` }).where(inArray(conversations.id, touched));
   });
 }
 

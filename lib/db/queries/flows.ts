@@ -55,6 +55,18 @@ export async function getFlowById(db: Db, workspaceId: string, id: string): Prom
 }
 
 /**
+ * The saved revision of a flow of the workspace, or null: what a run checks its cached copy of
+ * the graph against (a number instead of the whole document).
+ * @example const revision = await getFlowRevision(db, "local", flowId);
+ */
+export async function getFlowRevision(db: Db, workspaceId: string, id: string): Promise<number | null> {
+  const rows = await dbCall("getFlowRevision", () =>
+    db.select({ revision: flows.revision }).from(flows).where(and(eq(flows.workspaceId, workspaceId), eq(flows.id, id))).limit(1),
+  );
+  return rows[0]?.revision ?? null;
+}
+
+/**
  * Creates a flow at revision 1. `id` may be chosen beforehand (secrets in the graph are
  * encrypted bound to it); else the database makes one.
  * @example const flow = await createFlow(db, "local", { name: "客服机器人", graph: emptyFlow() });

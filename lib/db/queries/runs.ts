@@ -65,18 +65,7 @@ export async function saveRunSteps(db: Db, runId: string, steps: RunStepInput[])
   if (steps.length === 0) return;
   // Within one statement PostgreSQL refuses to update the same row twice: keep each node's last step.
   const lastByNode = new Map(steps.map((step) => [step.nodeId, step]));
-  const rows = [...lastByNode.values()].map((step) => ({
-    runId,
-    seq: step.seq,
-    nodeId: step.nodeId,
-    nodeType: step.nodeType,
-    status: step.status,
-    inputs: step.inputs == null ? null : jsonSafe(step.inputs),
-    outputs: step.outputs == null ? null : jsonSafe(step.outputs),
-    error: step.error == null ? null : jsonSafe(step.error),
-    startedAt: step.startedAt instanceof Date ? step.startedAt : new Date(step.startedAt),
-    durationMs: step.durationMs == null ? null : Math.round(step.durationMs),
-  }));
+  const rows = [...lastByNode.values()].map((step) => stepRow(runId, step));
   await dbCall("saveRunSteps", async () => {
     for (let i = 0; i < rows.length; i += STEPS_PER_STATEMENT) {
       await upsertStepsQuery(db, rows.slice(i, i + STEPS_PER_STATEMENT));
@@ -196,5 +185,66 @@ export async function markRunningRunsInterrupted(db: Db, startedBefore: Date = n
         );
       return marked.length;
     }),
+  );
+}
+
+/**
+ * Records that several runs started, in one statement (the run path coalesces the runs that
+ * start together: one INSERT of many rows costs about what one row does on PGlite).
+ * @example await createRuns(db, [{ id, workspaceId: "local", flowId, flowRevision: 3, input }]);
+ */
+export async function createRuns(db: Db, inputs: { id: string; workspaceId: string; flowId: string; flowRevision: number; input: RunInput }[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await dbCall("createRuns", () =>
+    db.insert(runs).values(inputs.map((run) => ({ id: run.id, workspaceId: run.workspaceId, flowId: run.flowId, flowRevision: run.flowRevision, input: jsonSafe(run.input) }))),
+  );
+}
+
+/**
+ * saveRunSteps for several runs in one statement (each run's steps as saveRunSteps keeps them).
+ * @example await saveStepsOfRuns(db, [{ runId, steps }]);
+ */
+export async function saveStepsOfRuns(db: Db, batches: { runId: string; steps: RunStepInput[] }[]): Promise<void> {
+  // One row per (run, node), the last one given: PostgreSQL refuses to update a row twice in one statement.
+  const last = new Map<string, typeof runSteps.$inferInsert>();
+  for (const { runId, steps } of batches) for (const step of steps) last.set(`${runId}\u0000${step.nodeId}`, stepRow(runId, step));
+  const rows = [...last.values()];
+  if (rows.length === 0) return;
+  await dbCall("saveStepsOfRuns", async () => {
+    for (let i = 0; i < rows.length; i += STEPS_PER_STATEMENT) await upsertStepsQuery(db, rows.slice(i, i + STEPS_PER_STATEMENT));
+  });
+}
+
+function stepRow(runId: string, step: RunStepInput): typeof runSteps.$inferInsert {
+  return {
+    runId,
+    seq: step.seq,
+    nodeId: step.nodeId,
+    nodeType: step.nodeType,
+    status: step.status,
+    inputs: step.inputs == null ? null : jsonSafe(step.inputs),
+    outputs: step.outputs == null ? null : jsonSafe(step.outputs),
+    error: step.error == null ? null : jsonSafe(step.error),
+    startedAt: step.startedAt instanceof Date ? step.startedAt : new Date(step.startedAt),
+    durationMs: step.durationMs == null ? null : Math.round(step.durationMs),
+  };
+}
+
+export type RunEnd = { status: Exclude<RunStatus, "running">; answer?: Answer | null; error?: RunError | null; durationMs: number };
+
+/**
+ * finishRun for several runs in one statement (`UPDATE … FROM (VALUES …)`).
+ * @example await finishRuns(db, [{ runId, end: { status: "succeeded", answer, durationMs: 812 } }]);
+ */
+export async function finishRuns(db: Db, ends: { runId: string; end: RunEnd }[]): Promise<void> {
+  if (ends.length === 0) return;
+  const json = (value: unknown) => (value == null ? null : JSON.stringify(jsonSafe(value)));
+  const values = sql.join(
+    ends.map(({ runId, end }) => sql`(${runId}, ${end.status}, ${json(end.answer)}::jsonb, ${json(end.error)}::jsonb, ${Math.round(end.durationMs)}::int)`),
+    sql`, `,
+  );
+  await dbCall("finishRuns", () =>
+    db.execute(sql`UPDATE ${runs} SET status = v.status, answer = v.answer, error = v.error, duration_ms = v.duration_ms, finished_at = now()
+      FROM (VALUES ${values}) AS v(id, status, answer, error, duration_ms) WHERE ${runs.id} = v.id`),
   );
 }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { estimateTokens, historyFetchLimit, trimHistory } from "@/lib/bots/tokens";
 import { readBotSettings, type Citation, type TokenUsage } from "@/lib/bots/types";
 import type { Db } from "@/lib/db";
-import { addMessages, createConversation, getHistory } from "@/lib/db/queries/conversations";
+import { getHistory } from "@/lib/db/queries/conversations";
 import type { Bot } from "@/lib/db/schema";
 import type { EngineServices } from "@/lib/engine/types";
 import type { Answer } from "@/lib/flow/run-record";
@@ -12,6 +12,7 @@ import type { Locale } from "@/lib/i18n/locale";
 import { nodeRegistry } from "@/nodes";
 import type { ChatMessage, DocumentChunk } from "@/nodes/ports";
 import { startFlowRun } from "../run-service";
+import { chatWrites } from "./chat-writes";
 import { admitCall, messageTooLarge, type Caller } from "./limits";
 import { releaseFor } from "./releases";
 
@@ -19,8 +20,8 @@ import { releaseFor } from "./releases";
  * One turn with a published bot, shared by the public chat, the bot API and the OpenAI-compatible
  * endpoint. It runs the bot's *release* (never the draft, never settings from the caller: C3),
  * and keeps the hot path short: the admission check, the release (cached) and the conversation's
- * history are fetched concurrently; the question is written once the first token is out; the
- * answer and the token usage are stored after the last token.
+ * history are fetched concurrently; the question is stored once the answer has begun, the answer
+ * and the token usage after the last token, each merged with other turns' writes (chat-writes.ts).
  */
 
 export type ChatEvent =
@@ -121,20 +122,18 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
   const userMessageId = randomUUID();
   const messageId = randomUUID();
   const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-  // The question is stored once the first token is out (or the run ended without one): on an
-  // embedded database every statement queues on one connection, and the model's first token
-  // should not wait behind bookkeeping.
+  const writes = chatWrites(db);
+  const askedAt = new Date();
+  // The question is stored once the answer has begun (never on the first token's path), merged
+  // with other turns' writes; `store` waits for it, so it is always stored before its answer.
   let userWrite: Promise<void> | undefined;
-  const writeUser = (): Promise<void> => {
-    userWrite ??= stateless
+  const writeQuestion = () =>
+    (userWrite ??= stateless
       ? Promise.resolve()
-      : (async () => {
-          if (!call.conversationId) await createConversation(db, { id: conversationId, botId: bot.id, endUserId: call.caller.endUserId, title: call.message.slice(0, 80) });
-          await addMessages(db, [{ id: userMessageId, conversationId, botId: bot.id, role: "user", content: call.message, releaseNumber: active.number }]);
-        })();
-    userWrite.catch(() => undefined);
-    return userWrite;
-  };
+      : writes.saveTurn({
+          conversation: call.conversationId ? undefined : { id: conversationId, botId: bot.id, endUserId: call.caller.endUserId, title: call.message.slice(0, 80) },
+          messages: [{ id: userMessageId, conversationId, botId: bot.id, role: "user", content: call.message, releaseNumber: active.number, createdAt: askedAt }],
+        }));
 
   // A run is recorded or refused: when its input is refused or its record cannot be written,
   // the admission taken above is given back before the error reaches the caller.
@@ -163,8 +162,8 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
     const store = async (status: "ok" | "error" | "stopped") => {
       stored = true;
       if (stateless) return;
-      await writeUser();
-      await addMessages(db, [
+      await writeQuestion();
+      await writes.saveTurn({ messages: [
         {
           id: messageId,
           conversationId,
@@ -176,17 +175,18 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
           releaseNumber: active.number,
           usage,
           status,
+          createdAt: new Date(Math.max(Date.now(), askedAt.getTime() + 1)),
         },
-      ]);
+      ], touch: Boolean(call.conversationId) });
     };
     try {
       yield { type: "start", conversationId, messageId, runId: run.runId, release: active.number };
       for await (const event of run.events) {
         if (event.type === "token" && event.answer) {
-          if (!streamed) void writeUser();
-          streamed = true;
           text += event.text;
           yield { type: "token", text: event.text };
+          if (!streamed) void writeQuestion().catch(() => undefined);
+          streamed = true;
         } else if (event.type === "node-started" && !streamed && event.nodeType !== "start") {
           yield { type: "progress", node: nodeLabel(active.graph.nodes, event.nodeId, call.locale) };
         } else if (event.type === "run-finished") {
@@ -205,8 +205,7 @@ export async function startChat(call: ChatCall): Promise<AsyncGenerator<ChatEven
       yield { type: "citations", citations: toCitations(answer?.citations ?? []) };
       yield { type: "done", conversationId, messageId, answer: answer?.text ?? text, usage: { ...usage } };
     } finally {
-      admitted.release();
-      admitted.charge(usage.totalTokens);
+      admitted.end(usage.totalTokens);
       // The client went away mid-answer: keep what was said, marked as stopped.
       if (!stored && !finished) void store("stopped").catch(() => undefined);
     }

@@ -1,8 +1,9 @@
 import "server-only";
 import type { BotLimits } from "@/lib/bots/types";
 import type { Db } from "@/lib/db";
-import { addTokens, admit, finishActiveRun, pruneCounters } from "@/lib/db/queries/bot-counters";
+import { admit, pruneCounters } from "@/lib/db/queries/bot-counters";
 import { AppError } from "@/lib/errors";
+import { chatWrites } from "./chat-writes";
 
 /**
  * Rate limits, token budgets and the concurrency cap of a bot (C21), over the shared counters in
@@ -58,6 +59,8 @@ export interface Admitted {
   release(): void;
   /** Adds the tokens the call used to every budget that applies (after the answer). */
   charge(tokens: number): void;
+  /** release() and charge() in one write: the call is over and spent `tokens`. */
+  end(tokens: number): void;
 }
 
 /**
@@ -79,7 +82,7 @@ export async function admitCall(db: Db, caller: Caller, limits: BotLimits, now =
     day,
     run: trackRun ? { id: runId, botId: caller.botId, staleAfterSeconds: STALE_RUN_SECONDS } : undefined,
   });
-  const free = () => (trackRun ? void finishActiveRun(db, runId).catch(() => undefined) : undefined);
+  const free = () => (trackRun ? void chatWrites(db).settle({ activeRunId: runId, keys: [], day, tokens: 0 }).catch(() => undefined) : undefined);
   const refuse = (error: LimitError): never => {
     free();
     throw error;
@@ -116,18 +119,21 @@ export async function admitCall(db: Db, caller: Caller, limits: BotLimits, now =
     refuse(new LimitError("busy", { en: "The bot is busy answering others; try again in a few seconds.", zh: "机器人正忙，请几秒后再试。" }, 5));
   }
   let released = false;
+  const settle = (tokens: number, freeSlot: boolean) => {
+    const activeRunId = freeSlot && trackRun && !released ? runId : undefined;
+    if (freeSlot) released = true;
+    if (!activeRunId && tokens <= 0) return;
+    const keys = budgetKeys(caller, limits).map((b) => b.key);
+    void chatWrites(db)
+      .settle({ activeRunId, keys, day: dayOf(Date.now()), tokens })
+      .catch((error: unknown) => console.error("[trellis] could not record the end of a call", error));
+    // Old windows are dropped now and then, by whichever process happens to roll the dice.
+    if (tokens > 0 && Math.random() < 0.01) void pruneCounters(db, minuteOf(Date.now()) - 60, dayOf(Date.now()) - 2).catch(() => undefined);
+  };
   return {
-    release() {
-      if (released) return;
-      released = true;
-      free();
-    },
-    charge(tokens) {
-      const keys = budgetKeys(caller, limits).map((b) => b.key);
-      void addTokens(db, keys, dayOf(Date.now()), tokens).catch((error) => console.error("[trellis] could not record token usage", error));
-      // Old windows are dropped now and then, by whichever process happens to roll the dice.
-      if (Math.random() < 0.01) void pruneCounters(db, minuteOf(Date.now()) - 60, dayOf(Date.now()) - 2).catch(() => undefined);
-    },
+    release: () => settle(0, true),
+    charge: (tokens) => settle(tokens, false),
+    end: (tokens) => settle(tokens, true),
   };
 }
 

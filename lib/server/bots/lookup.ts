@@ -4,6 +4,7 @@ import { getActiveBotApiKey, touchBotApiKey } from "@/lib/db/queries/bot-api-key
 import { getBotBySlug } from "@/lib/db/queries/bots";
 import type { Bot, BotApiKey } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { FreshCache } from "../fresh-cache";
 import { parseBotApiKey, sameSecret, sha256 } from "./credentials";
 
 /**
@@ -14,12 +15,12 @@ import { parseBotApiKey, sameSecret, sha256 } from "./credentials";
  */
 const BOT_CACHE_MS = 1_000;
 const KEY_CACHE_MS = 5_000;
-const bots = new Map<string, { bot: Bot | null; until: number }>();
-const keys = new Map<string, { key: BotApiKey; bot: Bot; until: number }>();
+const bots = new FreshCache<Bot | null>(BOT_CACHE_MS);
+const keys = new FreshCache<{ key: BotApiKey; bot: Bot } | null>(KEY_CACHE_MS);
 
 export function forgetBot(slug: string): void {
   bots.delete(slug);
-  for (const [id, entry] of keys) if (entry.bot.slug === slug) keys.delete(id);
+  keys.deleteWhere((entry) => entry?.bot.slug === slug);
 }
 
 export function forgetBotApiKey(id: string): void {
@@ -30,15 +31,7 @@ export const botNotFound = () => new AppError("not_found", { en: "There is no su
 
 /** The enabled bot with this slug; 404 for an unknown or disabled one. */
 export async function findBot(db: Db, slug: string): Promise<Bot> {
-  const now = Date.now();
-  const cached = bots.get(slug);
-  let bot: Bot | null;
-  if (cached && cached.until > now) bot = cached.bot;
-  else {
-    bot = await getBotBySlug(db, slug);
-    if (bots.size > 5_000) bots.clear();
-    bots.set(slug, { bot, until: now + BOT_CACHE_MS });
-  }
+  const bot = await bots.get(slug, () => getBotBySlug(db, slug));
   if (!bot || !bot.enabled) throw botNotFound();
   return bot;
 }
@@ -55,15 +48,13 @@ export async function authenticateBotKey(db: Db, req: Request): Promise<{ key: B
   const parsed = match ? parseBotApiKey(match[1]) : null;
   if (!parsed) throw invalidKey();
   const digest = sha256(parsed.secret);
-  const now = Date.now();
-  const cached = keys.get(parsed.id);
-  if (cached && cached.until > now && sameSecret(digest, cached.key.secretHash)) return cached;
-  const row = await getActiveBotApiKey(db, parsed.id);
+  const row = await keys.get(parsed.id, async () => {
+    const found = await getActiveBotApiKey(db, parsed.id);
+    if (found) void touchBotApiKey(db, found.key.id).catch(() => undefined);
+    return found;
+  });
   const ok = sameSecret(digest, row?.key.secretHash ?? "0".repeat(64));
   if (!row || !ok) throw invalidKey();
   if (!row.bot.enabled) throw botNotFound();
-  void touchBotApiKey(db, row.key.id).catch(() => undefined);
-  if (keys.size > 5_000) keys.clear();
-  keys.set(parsed.id, { ...row, until: now + KEY_CACHE_MS });
   return row;
 }

@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db";
 import { createProvider, listProvidersByWorkspaceId, setDefaultProvider } from "@/lib/db/queries/providers";
 import { checkProviderUrl } from "@/lib/security/provider-url";
-import { builtinProviders, providerStatus } from "@/lib/server/providers";
+import { builtinProviders, forgetProviders, providerStatus } from "@/lib/server/providers";
 import { parseJson, route } from "@/lib/server/request";
 import { createProviderSchema } from "./schema";
 
@@ -22,5 +22,6 @@ export const POST = route(async (req, ctx) => {
   const db = await getDb();
   const provider = await createProvider(db, ctx.workspaceId, input);
   if (isDefault) await setDefaultProvider(db, ctx.workspaceId, provider.id);
+  forgetProviders(ctx.workspaceId);
   return Response.json({ provider: { ...provider, isDefault } }, { status: 201 });
 }, { allow: "admin" });

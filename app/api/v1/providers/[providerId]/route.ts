@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db";
 import { deleteProviderById, setDefaultProvider, updateProvider } from "@/lib/db/queries/providers";
 import { checkProviderUrl } from "@/lib/security/provider-url";
+import { forgetProviders } from "@/lib/server/providers";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { updateProviderSchema } from "../schema";
 
@@ -16,11 +17,13 @@ export const PATCH = route<Params>(async (req, ctx, { providerId }) => {
   const provider = await updateProvider(db, ctx.workspaceId, providerId, patch);
   if (!provider) throw notFound(PROVIDER);
   if (isDefault !== undefined) await setDefaultProvider(db, ctx.workspaceId, isDefault ? providerId : null);
+  forgetProviders(ctx.workspaceId);
   return Response.json({ provider });
 }, { allow: "admin" });
 
 export const DELETE = route<Params>(async (_req, ctx, { providerId }) => {
   const deleted = await deleteProviderById(await getDb(), ctx.workspaceId, providerId);
   if (!deleted) throw notFound(PROVIDER);
+  forgetProviders(ctx.workspaceId);
   return new Response(null, { status: 204 });
 }, { allow: "admin" });

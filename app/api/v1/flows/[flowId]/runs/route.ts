@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { getFlowById } from "@/lib/db/queries/flows";
 import { listRunsByFlowId } from "@/lib/db/queries/runs";
 import type { RunEvent } from "@/lib/flow/run-record";
+import { flowForRun } from "@/lib/server/flow-cache";
 import { notFound, parseJson, route } from "@/lib/server/request";
 import { requireRunnableFlow } from "@/lib/server/flow-graph";
 import { startFlowRun } from "@/lib/server/run-service";
@@ -20,7 +21,7 @@ type Params = { flowId: string };
 export const POST = route<Params>(async (req, ctx, { flowId }) => {
   const body = await parseJson(req, runRequestSchema);
   const db = await getDb();
-  const flow = await getFlowById(db, ctx.workspaceId, flowId);
+  const flow = await flowForRun(db, ctx.workspaceId, flowId);
   if (!flow) throw notFound({ en: "Flow", zh: "该流程" });
   await requireRunnableFlow(db, ctx.workspaceId, flow.graph, ctx.locale);
   const { runId, events, cancel } = await startFlowRun({
