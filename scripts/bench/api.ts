@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
 import { scratchPostgres } from "../../tests/support/scratch-postgres";
 import type { BenchArgs } from "../bench";
+import { buildWidget } from "../widget-bundle";
 import { cpuMs, publishBot, rssMb, startApp, startModelServerProcess, type App, type Child, type Published } from "./api-app";
 import { closedLoop, round, summarise, type PhaseSummary, type Target } from "./api-load";
 
@@ -118,9 +118,14 @@ async function measureDatabase(label: string, model: Child, opts: { distDir: str
   }
 }
 
-function widgetGzipBytes(): number | null {
-  const file = path.join(root, "public/widget.js");
-  return existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).length : null;
+/** The widget as `npm run build:widget` bundles it, gzipped (bundled into a scratch folder, so any tree measures it). */
+async function widgetGzipBytes(): Promise<number> {
+  const dir = mkdtempSync(path.join(tmpdir(), "trellis-widget-"));
+  try {
+    return (await buildWidget(path.join(dir, "widget.js"))).gzipBytes;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function run(args: BenchArgs): Promise<void> {
@@ -146,11 +151,10 @@ export async function run(args: BenchArgs): Promise<void> {
         await scratch.drop();
       }
     }
-    const widget = widgetGzipBytes();
+    const widget = await widgetGzipBytes();
     const result = {
       ...pglite.bot,
       widget_gzip_bytes: widget,
-      ...(widget === null ? { widget_note: "public/widget.js is not in this tree (it is built by `npm run build:widget` on branch pubui)" } : {}),
       model_server: { tokens: TOKENS, token_delay_ms: TOKEN_DELAY_MS },
       machine,
       seconds_total: Math.round((Date.now() - started) / 1000),
@@ -165,7 +169,7 @@ export async function run(args: BenchArgs): Promise<void> {
         console.log(`${name}: flow-run API ${JSON.stringify(figures.flow)}`);
         console.log(`${name}: RSS idle ${figures.rss_mb_idle} MB, after ${figures.rss_mb_after} MB`);
       }
-      console.log(`widget gzip: ${widget ?? "null (public/widget.js not in this tree; built on branch pubui)"}`);
+      console.log(`widget gzip: ${widget} bytes`);
       console.log(`total ${result.seconds_total} s`);
     }
   } finally {
