@@ -42,8 +42,8 @@ forEachDatabase("knowledge server glue", (t) => {
     expect(docs[0].text).toContain("统计的基本任务");
     expect(docs[0].knowledgeBaseId).toBe(kb.id);
     expect(docs[0].metadata).toMatchObject({ rank: 1 });
-    // Another workspace sees nothing of this knowledge base.
-    await expect(retrieveForRun(t.db, "someone-else", { knowledgeBaseIds: [kb.id], query: "统计的基本任务是什么？", topK: 3 })).resolves.toEqual([]);
+    // Another workspace sees nothing of this knowledge base: to it, the knowledge base does not exist.
+    await expect(retrieveForRun(t.db, "someone-else", { knowledgeBaseIds: [kb.id], query: "统计的基本任务是什么？", topK: 3 })).rejects.toMatchObject({ code: "knowledge_base_missing" });
   });
 
   it("serves a repeated query from the caches, and stops using them when the knowledge base changes", async () => {
