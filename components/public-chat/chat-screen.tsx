@@ -9,6 +9,7 @@ import { useDescribeError } from "./describe-error";
 import { Markdown } from "./markdown";
 import { CitationDialog, MessageView } from "./message-view";
 import { useChat } from "./use-chat";
+import { CLOSE, Icon, MENU, PLUS, TRASH } from "./icons";
 
 export type Phase =
   | { name: "loading" }
@@ -24,16 +25,6 @@ interface Props {
   onAccessCode: (code: string) => Promise<void>;
   onClose?: () => void;
 }
-
-const svg = (d: string) => (
-  <svg viewBox="0 0 24 24" aria-hidden="true" className="pc-icon">
-    <path d={d} />
-  </svg>
-);
-const PLUS = "M12 5v14M5 12h14";
-const MENU = "M4 7h16M4 12h16M4 17h16";
-const CLOSE = "M6 6l12 12M18 6L6 18";
-const TRASH = "M5 7h14M10 11v6M14 11v6M6 7l1 12h10l1-12M9 7V4h6v3";
 
 /** The bot's avatar: an image on this origin, else its emoji or short text, else its first letter. */
 function Avatar({ bot, title }: { bot: PublicBot | null; title: string }) {
@@ -73,7 +64,7 @@ export function ChatScreen({ bot, mode, overrides, phase, onAccessCode, onClose 
         }}
         data-testid="new-chat"
       >
-        {svg(PLUS)} {t("newChat")}
+        <Icon d={PLUS} /> {t("newChat")}
       </button>
       <p className="pc-list-label">{t("history")}</p>
       {chat.conversations.length === 0 ? <p className="pc-muted pc-small pc-pad">{t("noConversations")}</p> : null}
@@ -92,7 +83,7 @@ export function ChatScreen({ bot, mode, overrides, phase, onAccessCode, onClose 
               {c.title}
             </button>
             <button type="button" className="pc-act pc-del" aria-label={t("deleteConversation")} title={t("deleteConversation")} onClick={() => void chat.remove(c.id)}>
-              {svg(TRASH)}
+              <Icon d={TRASH} />
             </button>
           </li>
         ))}
@@ -180,7 +171,7 @@ export function ChatScreen({ bot, mode, overrides, phase, onAccessCode, onClose 
         <header className="pc-head">
           {ready ? (
             <button type="button" className="pc-act pc-menu" aria-label={t("openHistory")} title={t("openHistory")} onClick={() => setDrawer((v) => !v)} data-testid="open-history">
-              {svg(MENU)}
+              <Icon d={MENU} />
             </button>
           ) : null}
           <div className="pc-avatar">{avatar}</div>
@@ -188,12 +179,12 @@ export function ChatScreen({ bot, mode, overrides, phase, onAccessCode, onClose 
           <span className="pc-spacer" />
           {ready ? (
             <button type="button" className="pc-act pc-head-new" aria-label={t("newChat")} title={t("newChat")} onClick={() => void chat.open(null)}>
-              {svg(PLUS)}
+              <Icon d={PLUS} />
             </button>
           ) : null}
           {mode === "embed" && onClose ? (
             <button type="button" className="pc-act" aria-label={t("closeChat")} title={t("closeChat")} onClick={onClose}>
-              {svg(CLOSE)}
+              <Icon d={CLOSE} />
             </button>
           ) : null}
         </header>

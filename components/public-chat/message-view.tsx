@@ -3,18 +3,9 @@
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import type { Citation } from "@/lib/client/public-chat";
+import { CHECK, CLOSE, COPY, DOWN, Icon, UP } from "./icons";
 import { Markdown } from "./markdown";
 import type { Turn } from "./use-chat";
-
-const Icon = ({ d }: { d: string }) => (
-  <svg viewBox="0 0 24 24" aria-hidden="true" className="pc-icon">
-    <path d={d} />
-  </svg>
-);
-const COPY = "M9 9h10v10H9zM5 15V5h10";
-const CHECK = "M5 12l5 5 9-10";
-const UP = "M7 11v9H4v-9zM7 11l4-8a2 2 0 0 1 2 2v4h6a2 2 0 0 1 2 2l-2 7a2 2 0 0 1-2 2H7";
-const DOWN = "M17 13V4h3v9zM17 13l-4 8a2 2 0 0 1-2-2v-4H5a2 2 0 0 1-2-2l2-7a2 2 0 0 1 2-2h10";
 
 /** One turn of the conversation: the question, or the answer with its sources and actions. */
 export function MessageView({ turn, avatar, onCite, onRate, onRetry }: { turn: Turn; avatar: React.ReactNode; onCite: (c: Citation) => void; onRate: (rating: "up" | "down" | null, comment?: string) => Promise<void>; onRetry?: () => void }) {
@@ -150,7 +141,7 @@ export function CitationDialog({ citation, onClose }: { citation: Citation; onCl
             {citation.knowledgeBaseName ? <p className="pc-muted">{citation.knowledgeBaseName}</p> : null}
           </div>
           <button type="button" className="pc-act" onClick={onClose} aria-label={t("close")} autoFocus>
-            <Icon d="M6 6l12 12M18 6L6 18" />
+            <Icon d={CLOSE} />
           </button>
         </div>
         <p className="pc-muted pc-small">{t("quoted")}</p>
